@@ -1,0 +1,27 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Each creates .venv when missing.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+$(BIN)/inc-pipeline: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c requirements.lock -e '.[test]'
+	touch $(BIN)/inc-pipeline
+
+.PHONY: demo test lint bench install
+install: $(BIN)/inc-pipeline
+
+demo: install
+	$(BIN)/inc-pipeline demo
+
+lint: install
+	$(BIN)/ruff check inc_pipeline tests bench
+	$(BIN)/sqlfluff lint dbt_like_sql
+
+test: install lint
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/pip install -q -c requirements.lock 'dlt[duckdb]==1.31.*'
+	$(BIN)/python -m bench

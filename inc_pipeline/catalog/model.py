@@ -1,0 +1,112 @@
+"""The shape of one catalog entry: everything the client, simulator and assets need to know about an endpoint.
+
+An endpoint is data. Adding one of the vendor's endpoints means adding an `Endpoint(...)` to `entries.py`;
+nothing else in the code loops over endpoints by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Pagination(StrEnum):
+    """How an endpoint splits a long answer (manual: three styles, plus none)."""
+
+    NONE = "none"
+    PAGE_INDEX = "page_index"  # body page_index (1-based) / page_size (1..5000): auth history
+    SKIP_LIMIT = "skip_limit"  # query string skipnum (offset) / limitnum (page size): device client lists
+    CURSOR = "cursor"  # body active=firstPage|nextPage|prePage|lastPage, local=<last record>, totalPage: reports
+
+
+class Scope(StrEnum):
+    """What one request is about, which decides how the extractor fans requests out."""
+
+    ACCOUNT = "account"  # no site parameter: /user/shop
+    SITE_BATCH = "site_batch"  # many site ids in one call (shopIds array, up to `batch_size`)
+    SITE = "site"  # one site per call; stamonitor aggregates the sites it is given, so per-site numbers need one each
+    DEVICE = "device"  # one device serial number per call (devsn / devSN)
+    DEVICE_BATCH = "device_batch"  # devSN array, up to `batch_size` serial numbers per call
+    AP = "ap"  # one device serial and one AP serial per call
+    SSID = "ssid"  # one (site, device, SSID) triple per call
+
+
+class Cadence(StrEnum):
+    """Whether an endpoint is read per daily partition window or as a stamped snapshot."""
+
+    WINDOW = "window"  # daily partitions; each asks only for its own [day start, next day start) window
+    SNAPSHOT = "snapshot"  # current state; landed under the extraction day, stamped with the extraction time
+
+
+class Shape(StrEnum):
+    """Where the records sit in `data`, after `records_path` is followed."""
+
+    OBJECT = "object"  # one object -> one row
+    LIST = "list"  # list of records -> one row each
+    SERIES = "series"  # list of points in time -> one row per point
+    STRINGS = "strings"  # list of bare strings (client MACs) -> one row each, column `value`
+    TOP_BOTTOM = "top_bottom"  # {top5: [...], bottom5: [...]} -> one row per entry with column `rank_group`
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """The limit the manual states; `None` fields mean the manual states none."""
+
+    per_second: float | None = None
+    per_day: int | None = None
+
+    @property
+    def stated(self) -> str:
+        """The limit as the manual words it, for metadata and `plan`."""
+        if self.per_day:
+            return f"{self.per_day}/day"
+        if self.per_second:
+            return f"{self.per_second:g}/second"
+        return "none stated"
+
+
+@dataclass(frozen=True)
+class Window:
+    """How a time window travels: ms-epoch field names, and the longest window the API accepts."""
+
+    start_field: str = "startTime"
+    end_field: str = "endTime"
+    max_hours: int | None = None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One vendor endpoint, described as data."""
+
+    id: str  # also the landed table name
+    domain: str  # owner domain: the Dagster asset group
+    title: str  # the manual's title, in English
+    method: str  # GET or POST
+    path: str
+    rate: RateLimit
+    scope: Scope
+    cadence: Cadence
+    shape: Shape
+    fields: tuple[str, ...]  # record fields the manual lists, for schemas and drift
+    natural_key: tuple[str, ...]  # unique within a landed partition (after site_id / snapshot stamp are added)
+    window: Window | None = None
+    pagination: Pagination = Pagination.NONE
+    page_size: int = 0  # requested page size for paginated endpoints
+    records_path: tuple[str, ...] = ()  # keys to follow inside `data` to reach the records
+    site_field: str | None = None  # request field carrying site id(s): shops, shopIds, shop_id, Shops
+    device_field: str | None = None  # request field carrying the device serial: devsn or devSN
+    batch_size: int = 1  # ids per call for *_BATCH scopes
+    fixed_params: dict = field(default_factory=dict)  # constant request fields (method discriminators, report type)
+    query_params: tuple[str, ...] = ()  # request fields that travel in the query string even on POST
+    needs_user: bool = False  # stamonitor: `user` (the account name) is required
+    series_time_field: str | None = None  # SERIES: the field holding each point's time
+    personal_fields: tuple[str, ...] = ()  # personal data: pseudonymised or dropped before landing
+    notes: tuple[str, ...] = ()  # assumptions this entry makes where the manual is silent
+
+    @property
+    def is_windowed(self) -> bool:
+        return self.cadence is Cadence.WINDOW
+
+    @property
+    def quota_per_day(self) -> int | None:
+        return self.rate.per_day
