@@ -95,6 +95,8 @@ class Endpoint:
     records_path: tuple[str, ...] = ()  # keys to follow inside `data` to reach the records
     site_field: str | None = None  # request field carrying site id(s): shops, shopIds, shop_id, Shops
     device_field: str | None = None  # request field carrying the device serial: devsn or devSN
+    record_site_field: str | None = None  # SITE_BATCH / ACCOUNT: the record field naming its site (shopId, shop_id)
+    page_fields: tuple[str, ...] = ()  # wire names of the paging fields when they differ from the style's defaults
     batch_size: int = 1  # ids per call for *_BATCH scopes
     fixed_params: dict = field(default_factory=dict)  # constant request fields (method discriminators, report type)
     query_params: tuple[str, ...] = ()  # request fields that travel in the query string even on POST
@@ -104,9 +106,22 @@ class Endpoint:
     notes: tuple[str, ...] = ()  # assumptions this entry makes where the manual is silent
 
     @property
+    def paging_field_names(self) -> tuple[str, ...]:
+        """Wire names of the paging fields: (index, size) / (skip, limit) / (active, limit, local, totalPage)."""
+        return self.page_fields or _DEFAULT_PAGE_FIELDS[self.pagination]
+
+    @property
     def is_windowed(self) -> bool:
         return self.cadence is Cadence.WINDOW
 
     @property
     def quota_per_day(self) -> int | None:
         return self.rate.per_day
+
+
+_DEFAULT_PAGE_FIELDS = {
+    Pagination.NONE: (),
+    Pagination.PAGE_INDEX: ("page_index", "page_size"),
+    Pagination.SKIP_LIMIT: ("skipnum", "limitnum"),
+    Pagination.CURSOR: ("active", "limit", "local", "totalPage"),
+}
