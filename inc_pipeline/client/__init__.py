@@ -1,0 +1,50 @@
+"""Client library for the Intelbras INC Cloud open API (plain Python, no Dagster).
+
+`IncClient` sends requests with pacing, daily quotas, timeouts and retries, and pages through answers;
+`records_of`, `split_window`, `window_params`, `to_int` and `shop_id_str` are pure helpers for extraction.
+"""
+
+from .errors import (
+    ApiError,
+    AuthError,
+    BadRequestError,
+    QuotaExhaustedError,
+    ResponseFormatError,
+    ServerError,
+    ShopNotFoundError,
+    ThrottledError,
+    TransportError,
+    WindowTooLongError,
+)
+from .http import IncClient
+from .normalise import shop_id_str, to_int
+from .pacing import RateLimiter
+from .pagination import Page
+from .quota import QuotaLedger
+from .records import records_of
+from .stats import ClientStats, EndpointStats
+from .windows import split_window, window_params
+
+__all__ = [
+    "ApiError",
+    "AuthError",
+    "BadRequestError",
+    "ClientStats",
+    "EndpointStats",
+    "IncClient",
+    "Page",
+    "QuotaExhaustedError",
+    "QuotaLedger",
+    "RateLimiter",
+    "ResponseFormatError",
+    "ServerError",
+    "ShopNotFoundError",
+    "ThrottledError",
+    "TransportError",
+    "WindowTooLongError",
+    "records_of",
+    "shop_id_str",
+    "split_window",
+    "to_int",
+    "window_params",
+]

@@ -1,0 +1,155 @@
+"""IncClient: one request with pacing, quota, timeouts and retries; pages on top of it."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from inc_pipeline.catalog.model import Endpoint
+
+from .envelope import redact, unwrap
+from .errors import ApiError, QuotaExhaustedError, ThrottledError, TransportError
+from .pacing import RateLimiter
+from .pagination import Page, iter_pages
+from .quota import QuotaLedger
+from .stats import ClientStats
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 30.0
+
+
+class IncClient:
+    """Client of the INC Cloud open API. Holds the key; never shows it (repr, errors and logs mask it)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        header_name: str = "apikey",
+        state_dir: Path,
+        timeout: float | tuple[float, float] = (5, 30),
+        max_retries: int = 5,
+        backoff_base: float = 0.5,
+        default_rate_per_second: float = 5.0,
+        rate_margin: float = 0.02,
+        quota_timezone: str = "UTC",
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.header_name = header_name
+        self._api_key = api_key
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.default_rate_per_second = default_rate_per_second
+        self.limiter = RateLimiter(Path(state_dir), margin=rate_margin)
+        self.quota = QuotaLedger(Path(state_dir), timezone=quota_timezone)
+        self.stats = ClientStats()
+        self._session = session or requests.Session()
+        self._owns_session = session is None
+
+    def __repr__(self) -> str:
+        return f"IncClient(base_url={self.base_url!r}, header_name={self.header_name!r}, api_key='***')"
+
+    def __enter__(self) -> IncClient:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the HTTP session if the client created it."""
+        if self._owns_session:
+            self._session.close()
+
+    def quota_left(self, endpoint: Endpoint) -> int | None:
+        """Calls left today on a quota endpoint (shared by all runs on this machine); None if it has no quota."""
+        if not endpoint.rate.per_day:
+            return None
+        return self.quota.left(endpoint.id, endpoint.rate.per_day)
+
+    def iter_pages(self, endpoint: Endpoint, params: dict | None = None) -> Iterator[Page]:
+        """Every page of `endpoint` for `params` (request fields), streamed one at a time."""
+        for page in iter_pages(lambda body, query: self.call(endpoint, body, query=query), endpoint, params):
+            self.stats.add(endpoint.id, pages=1, records=len(page.records))
+            yield page
+
+    def records(self, endpoint: Endpoint, params: dict | None = None) -> Iterator[dict]:
+        """Every record of `endpoint` for `params`, across pages."""
+        for page in self.iter_pages(endpoint, params):
+            yield from page.records
+
+    def call(self, endpoint: Endpoint, params: dict | None = None, *, query: dict | None = None) -> Any:
+        """One logical request: the answer's `data`, after retrying transient failures.
+
+        `params` are the request fields (merged over `endpoint.fixed_params`): the query string for GET, the JSON
+        body for POST except `endpoint.query_params`; `query` forces fields into the query string.
+        """
+        body, query_fields = self._split(endpoint, params, query)
+        for attempt in range(self.max_retries + 1):
+            try:
+                return self._attempt(endpoint, body, query_fields)
+            except ApiError as error:
+                if isinstance(error, ThrottledError):
+                    self.stats.add(endpoint.id, throttled=1)
+                if not error.transient or attempt == self.max_retries:
+                    raise
+                delay = self._backoff(attempt, error)
+                log.warning("%s; retry %d of %d in %.2f s", error, attempt + 1, self.max_retries, delay)
+                self.stats.add(endpoint.id, retries=1)
+                time.sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _split(self, endpoint: Endpoint, params: dict | None, query: dict | None) -> tuple[dict | None, dict]:
+        fields = {**endpoint.fixed_params, **(params or {})}
+        if endpoint.method.upper() == "GET":
+            return None, {**fields, **(query or {})}
+        in_query = {name: fields.pop(name) for name in endpoint.query_params if name in fields}
+        return fields, {**in_query, **(query or {})}
+
+    def _attempt(self, endpoint: Endpoint, body: dict | None, query: dict) -> Any:
+        """Send once: reserve a quota slot (if any), wait for the pacing slot, then read the answer."""
+        per_day = endpoint.rate.per_day
+        if per_day:
+            self.quota.reserve(endpoint.id, per_day)  # before sending: concurrent runs can never overshoot
+        self.limiter.wait(endpoint.id, endpoint.rate.per_second or self.default_rate_per_second)
+        self.stats.add(endpoint.id, calls=1)
+        response = self._send(endpoint, body, query)
+        try:
+            return unwrap(endpoint.id, response, secret=self._api_key, quota_resets_at=self.quota.resets_at)
+        except QuotaExhaustedError:
+            if per_day:
+                self.quota.mark_spent(endpoint.id, per_day)  # the server knows better than our count
+            raise
+
+    def _send(self, endpoint: Endpoint, body: dict | None, query: dict) -> requests.Response:
+        headers = {self.header_name: self._api_key, "Accept": "application/json"}
+        try:
+            return self._session.request(
+                endpoint.method.upper(),
+                self.base_url + endpoint.path,
+                params=query or None,
+                json=body if endpoint.method.upper() != "GET" else None,
+                headers=headers,
+                timeout=self.timeout,
+            )
+        except requests.Timeout as exc:
+            raise TransportError(endpoint.id, None, f"no answer within {self.timeout} s") from exc
+        except requests.RequestException as exc:
+            reason = redact(f"{type(exc).__name__}: {exc}", self._api_key)
+            raise TransportError(endpoint.id, None, reason) from exc
+
+    def _backoff(self, attempt: int, error: ApiError) -> float:
+        """Exponential backoff with jitter (half fixed, half random, so concurrent runs spread out)."""
+        ceiling = min(MAX_BACKOFF_SECONDS, self.backoff_base * 2**attempt)
+        delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+        retry_after = getattr(error, "retry_after", None)
+        return max(delay, min(float(retry_after), MAX_BACKOFF_SECONDS)) if retry_after else delay

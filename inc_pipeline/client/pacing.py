@@ -1,0 +1,56 @@
+"""Per-endpoint pacing that holds across threads and processes on one machine.
+
+Several Dagster runs may call the same endpoint at once, so the next allowed request start lives in a small file
+under `state_dir/pacing/`, guarded by a `filelock.FileLock`. Wall-clock time (`time.time()`) is used because a
+monotonic clock is not comparable between processes.
+
+Each caller reserves the next slot under the lock and then sleeps outside it, so the lock is held for
+microseconds and slots are handed out strictly in order, spaced by `1 / rate * (1 + margin)`.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from filelock import FileLock
+
+from ._state import read_json, safe_name, write_json
+
+
+class RateLimiter:
+    """Spaces request starts per endpoint id: never more than `per_second` starts in any second."""
+
+    def __init__(self, state_dir: Path, *, margin: float = 0.02, clock=time.time, sleep=time.sleep) -> None:
+        self.directory = Path(state_dir) / "pacing"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.margin = margin
+        self._clock = clock
+        self._sleep = sleep
+
+    def interval(self, per_second: float) -> float:
+        """Seconds between two request starts at `per_second`, widened by the safety margin."""
+        if per_second <= 0:
+            raise ValueError(f"rate must be positive, got {per_second}")
+        return (1.0 / per_second) * (1.0 + self.margin)
+
+    def reserve(self, endpoint_id: str, per_second: float) -> float:
+        """Take the next start slot for `endpoint_id` and return its wall-clock time (may be in the past: now)."""
+        state = self.directory / f"{safe_name(endpoint_id)}.json"
+        with FileLock(str(state) + ".lock"):
+            now = self._clock()
+            start = max(now, float(read_json(state, {}).get("next_start", 0.0)))
+            write_json(state, {"next_start": start + self.interval(per_second)})
+        return start
+
+    def wait(self, endpoint_id: str, per_second: float) -> float:
+        """Block until this caller may start a request to `endpoint_id`; returns the seconds waited."""
+        start = self.reserve(endpoint_id, per_second)
+        delay = start - self._clock()
+        # sleep() may wake a hair early on some platforms; loop so the start is never before the slot.
+        waited = 0.0
+        while delay > 0:
+            self._sleep(delay)
+            waited += delay
+            delay = start - self._clock()
+        return waited
