@@ -1,0 +1,109 @@
+"""A scripted HTTP server on loopback for client tests that need exact answers (faults, paging edge cases).
+
+Real HTTP, no mocking of `requests`: the server answers from a queue and records what it received.
+Tests of whole behaviours against the API twin use the `simulator` fixture of tests/conftest.py instead.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from inc_pipeline.catalog import ENDPOINTS_BY_ID
+from inc_pipeline.catalog.model import RateLimit
+from inc_pipeline.client import IncClient
+
+API_KEY = "sekret-key-0123456789"
+BY_ID = ENDPOINTS_BY_ID
+
+
+def endpoint(endpoint_id: str, **changes):
+    """A catalog entry, unpaced unless told (scripted tests need no per-second limit), with `changes`."""
+    return replace(BY_ID[endpoint_id], **{"rate": RateLimit(), **changes})
+
+
+class ScriptedServer:
+    """Answers each request with the next queued (status, body, headers); records method, path, query, body."""
+
+    def __init__(self) -> None:
+        self.answers: deque = deque()
+        self.requests: list[dict] = []
+        self.default = (200, {"code": 0, "message": "", "data": []}, {})
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+
+    def push(self, body, status: int = 200, headers: dict | None = None, times: int = 1) -> None:
+        """Queue an answer; a dict or list body is sent as JSON, a str as it is."""
+        for _ in range(times):
+            self.answers.append((status, body, headers or {}))
+
+    def ok(self, data, times: int = 1) -> None:
+        """Queue a success envelope around `data`."""
+        self.push({"code": 0, "message": "success", "data": data}, times=times)
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def _handler(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep test output clean
+                pass
+
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                parts = urlsplit(self.path)
+                server.requests.append(
+                    {
+                        "method": self.command,
+                        "path": parts.path,
+                        "query": {k: v[0] for k, v in parse_qs(parts.query).items()},
+                        "body": json.loads(raw) if raw else None,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                    }
+                )
+                status, body, headers = server.answers.popleft() if server.answers else server.default
+                payload = body if isinstance(body, str) else json.dumps(body)
+                data = payload.encode()
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _answer
+
+        return Handler
+
+
+@pytest.fixture
+def scripted():
+    server = ScriptedServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def scripted_client(scripted, tmp_path):
+    """An IncClient on the scripted server: fast backoff, effectively unpaced, state under tmp_path."""
+    with IncClient(
+        scripted.url,
+        API_KEY,
+        state_dir=tmp_path / "state",
+        max_retries=2,
+        backoff_base=0.01,
+        default_rate_per_second=1000,
+        timeout=(2, 5),
+    ) as client:
+        yield client
