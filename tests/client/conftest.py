@@ -37,7 +37,7 @@ class ScriptedServer:
         self.default = (200, {"code": 0, "message": "", "data": []}, {})
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def push(self, body, status: int = 200, headers: dict | None = None, times: int = 1) -> None:
         """Queue an answer; a dict or list body is sent as JSON, a str as it is."""

@@ -24,7 +24,7 @@ def test_auth_records_in_every_known_layout(data):
 
 
 def test_online_clients_under_client_list():
-    # Inside `data`, or at the top with no envelope: the client hands either over as `data` (see test_client_http).
+    # Inside `data`, or at the top with no envelope: the client hands either over as `data` (see test_http.py).
     data = {"clientList": {"count_total": 1, "count_left": 1, "clientInfo": [{"clientMAC": "m"}]}}
     assert records_of(endpoint("online_clients"), data) == [{"clientMAC": "m"}]
 

@@ -24,7 +24,7 @@ def test_split_window_covers_exactly_without_overlap(start, length, hours):
         return
     assert windows[0][0] == start
     assert windows[-1][1] == start + length
-    for (lo, hi), (next_lo, _) in zip(windows, windows[1:], strict=False):
+    for (_, hi), (next_lo, _) in zip(windows, windows[1:], strict=False):
         assert hi == next_lo  # no gap, no overlap between consecutive half-open windows
     for lo, hi in windows:
         assert 0 < hi - lo <= hours * HOUR
