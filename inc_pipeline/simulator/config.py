@@ -1,0 +1,80 @@
+"""Configuration of the simulated world, its limits and its faults."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field, fields
+
+FAULT_KINDS = (
+    "latency", "http_5xx", "drop", "malformed_json", "truncated_json", "throttle_burst",
+    "repeat_records", "late_records", "schema_drift", "bad_values",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    """Seeded fault injection: each API request is hit with probability `rate` by one of `kinds`.
+
+    `late_records` is not drawn per request: while enabled (rate > 0), a few % of auth records are hidden the first
+    time a window is read and appear on later reads.
+    """
+
+    rate: float = 0.0
+    kinds: tuple[str, ...] = FAULT_KINDS
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        unknown = set(self.kinds) - set(FAULT_KINDS)
+        if unknown:
+            raise ValueError(f"unknown fault kinds: {sorted(unknown)}")
+        object.__setattr__(self, "kinds", tuple(self.kinds))
+
+    @classmethod
+    def from_dict(cls, payload: dict) -> FaultConfig:
+        """Build from the JSON body of POST /__sim/faults (unknown keys rejected)."""
+        names = {f.name for f in fields(cls)}
+        extra = set(payload) - names
+        if extra:
+            raise ValueError(f"unknown FaultConfig fields: {sorted(extra)}")
+        return cls(**payload)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "kinds": list(self.kinds)}
+
+    def active(self, kind: str) -> bool:
+        return self.rate > 0 and kind in self.kinds
+
+
+def _today_utc() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    """The simulated account: `days` of history ending at `end_date` (the current, partially live day)."""
+
+    seed: int = 7
+    sites: int = 3
+    days: int = 30
+    end_date: dt.date = field(default_factory=_today_utc)
+    api_key: str = "sim-key"
+    user: str = "demo"
+    enforce_limits: bool = True
+    faults: FaultConfig = field(default_factory=FaultConfig)
+    auth_per_site_day: int = 60  # mean sessions (= portal authentications) per site and day
+    revoked_keys: tuple[str, ...] = ()
+
+    @property
+    def start_date(self) -> dt.date:
+        return self.end_date - dt.timedelta(days=self.days - 1)
+
+    def now_ms(self) -> int:
+        """The simulated "now": the real clock when end_date is today, else 12:00 UTC of end_date (frozen).
+
+        Freezing keeps tests with a fixed end_date deterministic, including the "current*" endpoints.
+        """
+        real = dt.datetime.now(dt.UTC)
+        if real.date() == self.end_date:
+            return int(real.timestamp() * 1000)
+        noon = dt.datetime.combine(self.end_date, dt.time(12), tzinfo=dt.UTC)
+        return int(noon.timestamp() * 1000)

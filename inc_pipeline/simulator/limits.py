@@ -1,0 +1,77 @@
+"""Rate limits and daily quotas the manual states, and the request counters behind GET /__sim/stats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import Counter
+
+from .errors import RATE_TOLERANCE_S, quota_exceeded, too_frequent
+
+PER_SECOND_PATHS = frozenset({
+    "/shop/device", "/device/apinfo", "/device/radioinfo", "/device/ssidinfo", "/device/ssid/clientmac",
+    "/device/onlineclients", "/api/o2oportal/getAuthUserInfo",
+})  # fmt: skip
+DAILY_QUOTA = {"/user/shop": 100, "/device/historyclients": 100}
+
+
+class Limits:
+    """Per key and path: the last request time (1/second paths) and calls per UTC day (quota paths).
+
+    Assumption: every request that passes the key check counts, including those then throttled or rejected, so
+    "any two requests closer than 1 s" fail whatever happened to the first one.
+    """
+
+    def __init__(self, enforce: bool) -> None:
+        self.enforce = enforce
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._last: dict[tuple[str, str], float] = {}
+            self._quota: Counter = Counter()
+            self.requests: Counter = Counter()
+            self.throttled: Counter = Counter()  # real limit violations
+            self.injected_throttles: Counter = Counter()
+            self.quota_refusals: Counter = Counter()
+            self.faults: Counter = Counter()
+
+    def count(self, path: str) -> None:
+        with self._lock:
+            self.requests[path] += 1
+
+    def check(self, key: str, path: str) -> None:
+        """Raise ApiError 1003 (HTTP 429) or 1004 when this request breaks a stated limit."""
+        if not self.enforce:
+            return
+        now = time.monotonic()
+        with self._lock:
+            if path in PER_SECOND_PATHS:
+                last = self._last.get((key, path))
+                self._last[(key, path)] = now
+                if last is not None and now - last < 1.0 - RATE_TOLERANCE_S:
+                    self.throttled[path] += 1
+                    raise too_frequent()
+            if path in DAILY_QUOTA:
+                slot = (key, path, dt.datetime.now(dt.UTC).date())
+                if self._quota[slot] >= DAILY_QUOTA[path]:
+                    self.quota_refusals[path] += 1
+                    raise quota_exceeded()
+                self._quota[slot] += 1
+
+    def snapshot(self) -> dict:
+        """Counters for GET /__sim/stats."""
+        today = dt.datetime.now(dt.UTC).date()
+        with self._lock:
+            quota_used: Counter = Counter()
+            for (_, path, day), n in self._quota.items():
+                if day == today:
+                    quota_used[path] += n
+            return {
+                "requests": dict(self.requests), "total_requests": sum(self.requests.values()),
+                "throttled": dict(self.throttled), "injected_throttles": dict(self.injected_throttles),
+                "quota_refusals": dict(self.quota_refusals), "quota_used": dict(quota_used),
+                "faults": dict(self.faults),
+            }  # fmt: skip

@@ -1,0 +1,234 @@
+"""The HTTP server: routing, key check, limits and faults around the handlers; admin endpoints under /__sim/."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import threading
+import time
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from .config import FaultConfig, SimulatorConfig
+from .context import Call
+from .errors import ApiError, bad_parameter, disabled_key, invalid_key, not_found, too_frequent
+from .faults import Faults, spoil
+from .limits import Limits
+from .routes import ROUTES
+from .world import World
+
+ADMIN_PREFIX = "/__sim/"
+
+
+class SimulatorApp:
+    """Everything a request needs, shared by the server's threads."""
+
+    def __init__(self, config: SimulatorConfig) -> None:
+        self.config = config
+        self.world = World(config)
+        self.limits = Limits(config.enforce_limits)
+        self.faults = Faults(config.faults)
+
+    def answer(self, method: str, target: str, headers, raw_body: bytes) -> tuple[int, bytes, str | None]:
+        """(HTTP status, body, fault) of one API request; fault is a transport fault for the server to apply."""
+        url = urlsplit(target)
+        route = ROUTES.get((method, url.path))
+        if route is None:
+            return _json(not_found(url.path))
+        self.limits.count(url.path)
+        fault = self.faults.draw()
+        if fault:
+            self.limits.faults[fault] += 1
+        if fault == "throttle_burst":
+            self.limits.injected_throttles[url.path] += 1
+            return _json(too_frequent())
+        try:
+            key = headers.get("apikey")
+            if key in self.config.revoked_keys:
+                raise disabled_key()
+            if key != self.config.api_key:
+                raise invalid_key()
+            self.limits.check(key, url.path)
+            call = Call(self.world, self.faults, method, url.path, dict(parse_qsl(url.query)), _body(raw_body),
+                        fault=fault)  # fmt: skip
+            data = route(call)
+        except ApiError as error:
+            return (*_json(error)[:2], fault)
+        if fault in ("schema_drift", "bad_values"):
+            data = spoil(data, fault, random.Random(self.faults.rng_value()))
+        body = json.dumps({"code": 0, "message": "success", "data": data}, ensure_ascii=False).encode()
+        return 200, body, fault
+
+    def admin(self, method: str, path: str, raw_body: bytes) -> tuple[int, bytes]:
+        """GET /__sim/stats, POST /__sim/faults, POST /__sim/reset: no key, never faulted."""
+        if (method, path) == ("GET", "/__sim/stats"):
+            return 200, json.dumps({**self.limits.snapshot(), "fault_config": self.faults.config.to_dict()}).encode()
+        if (method, path) == ("POST", "/__sim/faults"):
+            try:
+                self.faults.configure(FaultConfig.from_dict(json.loads(raw_body or b"{}")))
+            except (ValueError, TypeError) as error:
+                return 400, json.dumps({"error": str(error)}).encode()
+            return 200, json.dumps(self.faults.config.to_dict()).encode()
+        if (method, path) == ("POST", "/__sim/reset"):
+            self.limits.reset()
+            self.faults.configure(self.faults.config)
+            return 200, b'{"reset": true}'
+        return _json(not_found(path))[:2]
+
+
+def _json(error: ApiError) -> tuple[int, bytes, None]:
+    return error.status, json.dumps(error.envelope()).encode(), None
+
+
+def _body(raw: bytes) -> dict:
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise bad_parameter("body", "not JSON") from None
+    if not isinstance(body, dict):
+        raise bad_parameter("body", "not a JSON object")
+    return body
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: clients reuse connections across 40-page reads
+    app: SimulatorApp
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._serve("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        path = urlsplit(self.path).path
+        if path.startswith(ADMIN_PREFIX):
+            status, body = self.app.admin(method, path, raw)
+            return self._send(status, body)
+        status, body, fault = self.app.answer(method, self.path, self.headers, raw)
+        if fault == "latency":
+            time.sleep(random.uniform(0.2, 1.0))
+        elif fault == "drop":
+            self.close_connection = True  # the socket closes without a status line
+            return
+        elif fault == "http_5xx":
+            code = random.choice((502, 503))
+            html = f"<html><body><h1>{code} Bad Gateway</h1>nginx</body></html>".encode()
+            return self._send(code, html, "text/html")
+        elif fault == "malformed_json":
+            body = body.replace(b'"code"', b"code", 1)
+        elif fault == "truncated_json":
+            body = body[: max(len(body) // 2, 1)]
+        self._send(status, body)
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json;charset=UTF-8") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:  # quiet: tests and benchmarks make thousands of calls
+        pass
+
+
+class SimulatorServer:
+    """The simulator on 127.0.0.1 in a background thread; a context manager.
+
+    >>> with SimulatorServer(SimulatorConfig(seed=1)) as sim:
+    ...     requests.get(sim.base_url + "/user/shop", headers={"apikey": sim.api_key})
+    """
+
+    def __init__(self, config: SimulatorConfig | None = None, port: int = 0, host: str = "127.0.0.1") -> None:
+        self.config = config or SimulatorConfig()
+        self.app = SimulatorApp(self.config)
+        handler = type("SimHandler", (_Handler,), {"app": self.app})
+        self._httpd = ThreadingHTTPServer((host, port), handler)
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_key(self) -> str:
+        return self.config.api_key
+
+    @property
+    def world(self) -> World:
+        return self.app.world
+
+    def start(self) -> SimulatorServer:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._httpd.serve_forever, name="inc-simulator", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._httpd.server_close()
+
+    def __enter__(self) -> SimulatorServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stats(self) -> dict:
+        """The counters of GET /__sim/stats."""
+        return {**self.app.limits.snapshot(), "fault_config": self.app.faults.config.to_dict()}
+
+    def set_faults(self, faults: FaultConfig | dict | None = None, **fields) -> None:
+        """Replace the fault configuration (a FaultConfig, its dict, or keyword fields); None turns faults off."""
+        if isinstance(faults, dict):
+            faults = FaultConfig.from_dict(faults)
+        self.app.faults.configure(faults or FaultConfig(**fields))
+
+    def reset(self) -> None:
+        """Forget counters, rate-limit and quota state, and the late-record reads."""
+        self.app.limits.reset()
+        self.app.faults.configure(self.app.faults.config)
+
+
+def serve(config: SimulatorConfig, port: int = 8000, host: str = "127.0.0.1") -> None:
+    """Run the simulator in the foreground until interrupted."""
+    server = SimulatorServer(config, port=port, host=host)
+    print(f"INC Cloud simulator at {server.base_url}  apikey: {config.api_key}  user: {config.user}", flush=True)
+    print(f"sites {list(server.world.sites)}  days {config.start_date}..{config.end_date}", flush=True)
+    try:
+        server._httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server._httpd.server_close()
+
+
+def run_simulator_cli(argv: list[str] | None = None) -> None:
+    """`inc-pipeline simulator --port 8000 [--seed N] [--sites N] [--days N] [--end-date D] [--no-limits]`."""
+    parser = argparse.ArgumentParser(prog="inc-pipeline simulator", description=__doc__)
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--sites", type=int, default=3)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--end-date", type=dt.date.fromisoformat, default=None)
+    parser.add_argument("--auth-per-site-day", type=int, default=60)
+    parser.add_argument("--api-key", default="sim-key")
+    parser.add_argument("--no-limits", action="store_true", help="turn off rate limits and quotas")
+    args = parser.parse_args(argv)
+    config = SimulatorConfig(seed=args.seed, sites=args.sites, days=args.days, api_key=args.api_key,
+                             auth_per_site_day=args.auth_per_site_day, enforce_limits=not args.no_limits)  # fmt: skip
+    if args.end_date:
+        config = replace(config, end_date=args.end_date)
+    serve(config, port=args.port, host=args.host)
