@@ -38,7 +38,9 @@ def vendor_index(seed: int, site_id: int, clients: np.ndarray) -> np.ndarray:
 
 
 def mac_text(h: int) -> str:
-    return ":".join(f"{(h >> shift) & 0xFF:02x}" for shift in range(0, 48, 8))
+    """Lower-case, colon-separated, as the real service writes MACs."""
+    x = f"{h & 0xFFFFFFFFFFFF:012x}"
+    return f"{x[0:2]}:{x[2:4]}:{x[4:6]}:{x[6:8]}:{x[8:10]}:{x[10:12]}"
 
 
 def ms_text(ms: int) -> str:
@@ -57,22 +59,42 @@ class ClientBook:
     def get(self, client: int) -> dict:
         info = self._memo.get(client)
         if info is None:
-            info = self._memo[client] = self._make(client)
+            self.prepare([client])
+            info = self._memo[client]
         return info
 
-    def _make(self, client: int) -> dict:
-        h = int(mix(self.seed, self.site_id, np.array([client]), 2)[0])
-        vendor_en, vendor_cn, _ = VENDORS[int(vendor_index(self.seed, self.site_id, np.array([client]))[0])]
+    def prepare(self, clients) -> None:
+        """Make the attributes of many clients at once: hashing is vectorised, which matters for 5000-record pages."""
+        missing = np.array([c for c in set(clients) if c not in self._memo], dtype=np.int64)
+        if not len(missing):
+            return
+        hashes = mix(self.seed, self.site_id, missing, 2).tolist()
+        vendors = vendor_index(self.seed, self.site_id, missing).tolist()
+        for client, h, vendor in zip(missing.tolist(), hashes, vendors, strict=True):
+            self._memo[client] = self._make(client, h, vendor)
+
+    def _make(self, client: int, h: int, vendor: int) -> dict:
+        vendor_en, vendor_cn, _ = VENDORS[vendor]
         models = MODELS[vendor_en]
         name = f"{FIRST_NAMES[h % 10]} {LAST_NAMES[(h >> 8) % 8]}"
         phone = f"+55 {self.area_code} 9{(h >> 16) % 10000:04d}-{(h >> 32) % 10000:04d}"
         wid = f"{h:016x}"
-        return {
+        nickname = name.split()[0].lower() + str(h % 97)
+        info = {
             "mac": mac_text(h >> 8),
             "ip": f"10.{(h >> 20) % 256}.{(h >> 28) % 256}.{2 + (h >> 36) % 250}",
             "ip_int": (10 << 24) | (((h >> 20) % 256) << 16) | (((h >> 28) % 256) << 8) | (2 + (h >> 36) % 250),
             "vendor_en": vendor_en, "vendor_cn": vendor_cn, "model": models[(h >> 40) % len(models)],
             "name": name, "phone": phone, "open_id": f"o{wid[:12]}WX{wid[4:]}", "unionid": f"u{wid[::-1]}",
-            "nickname": name.split()[0].lower() + str(h % 97), "sex": SEXES[(h >> 44) % 4],
+            "nickname": nickname, "sex": SEXES[(h >> 44) % 4],
             "headimgurl": f"https://thirdwx.qlogo.cn/mmopen/{wid}/132",
         }  # fmt: skip
+        # The auth-record fields of this client, prebuilt so a 5000-record page is mostly dict merges.
+        info["auth"] = {
+            "user_mac": info["mac"], "user_ip": info["ip_int"], "vendor": vendor_en, "terminal_model": info["model"],
+            "mobile_no": phone, "user_name": name, "app_auth_id": f"auth-{client}", "app_account": nickname,
+            "open_id": info["open_id"], "nickname": nickname, "sex": info["sex"], "headimgurl": info["headimgurl"],
+            "unionid": info["unionid"], "mobile_decode": phone, "province": self.province, "city": self.city,
+            "country": "Brasil", "preliminary": "0", "user_group": "guest", "app_id": "wx5f3a9c0d2e1b7a64",
+        }  # fmt: skip
+        return info

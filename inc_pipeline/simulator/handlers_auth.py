@@ -51,22 +51,19 @@ def _records(call: Call, d: DaySessions) -> list[dict]:
     ac_ip = (192 << 24) | (168 << 16) | ((d.site_id % 250) << 8) | 1
     aps = [(a.mac, f"apgroup-{d.site_id}-{n % 2}") for n, a in enumerate(site.aps)]
     out = []
+    book.prepare(d.client.tolist())
+    site_id = d.site_id
+    out = []
     starts, durations, rxs, txs = d.start.tolist(), d.duration.tolist(), d.rx_mb.tolist(), d.tx_mb.tolist()
     for i, (client, ap, user_type) in enumerate(zip(d.client.tolist(), d.ap.tolist(), d.user_type.tolist(),
                                                     strict=True)):  # fmt: skip
-        c = book.get(client)
         ap_mac, group = aps[ap]
-        duration = durations[i]
+        start, duration, rx, tx = starts[i], durations[i], rxs[i], txs[i]
         out.append({
-            "ap_group_id": group, "ap_mac": ap_mac, "upstream": f"{txs[i]:.2f}", "downstream": f"{rxs[i]:.2f}",
-            "user_group": "guest", "shop_id": d.site_id, "user_type": user_type, "access_start_time": starts[i],
-            "access_duration": duration, "access_ac_ip": ac_ip, "user_mac": c["mac"], "user_ip": c["ip_int"],
-            "vendor": c["vendor_en"], "terminal_model": c["model"], "access_duration_sum": duration,
-            "login_freq_sum": 1, "upstream_sum": int(txs[i] * 1024), "downstream_sum": int(rxs[i] * 1024),
-            "offline_type": client % 4, "mobile_no": c["phone"], "user_name": c["name"],
-            "app_auth_id": f"auth-{client}", "app_account": c["nickname"], "preliminary": "0",
-            "open_id": c["open_id"], "nickname": c["nickname"], "sex": c["sex"], "province": site.province,
-            "city": site.city, "country": "Brasil", "headimgurl": c["headimgurl"], "unionid": c["unionid"],
-            "tid": f"t{starts[i]:x}", "app_id": "wx5f3a9c0d2e1b7a64", "mobile_decode": c["phone"],
+            "ap_group_id": group, "ap_mac": ap_mac, "upstream": f"{tx:.2f}", "downstream": f"{rx:.2f}",
+            "shop_id": site_id, "user_type": user_type, "access_start_time": start, "access_duration": duration,
+            "access_ac_ip": ac_ip, "access_duration_sum": duration, "login_freq_sum": 1,
+            "upstream_sum": int(tx * 1024), "downstream_sum": int(rx * 1024), "offline_type": client % 4,
+            "tid": f"t{start:x}", **book.get(client)["auth"],
         })  # fmt: skip
     return out

@@ -134,6 +134,7 @@ def ssid_client_macs(call: Call) -> list[str]:
 def _client_records(call: Call, site, d, *, online: bool) -> list[dict]:
     book: ClientBook = call.world.book(site.id)
     now = call.world.config.now_ms()
+    book.prepare(d.client.tolist())
     out = []
     for i in range(len(d)):
         info = book.get(int(d.client[i]))
