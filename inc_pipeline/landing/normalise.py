@@ -1,0 +1,223 @@
+"""Records (flattened dicts, one per row) -> a frame with exactly the landed table's columns, types and context.
+
+Values that cannot be coerced never raise: they become null and are remembered as failures (row, column, raw
+value, check) in `frame.attrs["landing"]`, which `validate` turns into quarantine rows showing the raw value.
+Fields the catalog does not list are kept aside there too, for drift.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import UTC, date, datetime
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from inc_pipeline.catalog.model import Endpoint
+
+from .rules import RECORD_CONTEXT_FIELDS, Kind, context_columns, rules_of
+from .schemas import column_kind, expected_columns, pandas_dtype
+
+ATTRS_KEY = "landing"
+
+# Markers the API uses for "no number" (memoryTotalSize can be "N/A").
+NO_NUMBER = {"", "n/a", "na", "null", "none", "-"}
+
+_MAC_SHAPES = re.compile(
+    r"^(?:[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}|[0-9a-f]{4}([-.])[0-9a-f]{4}\1[0-9a-f]{4}|[0-9a-f]{12})$"
+)
+_DATE_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+class Failure(NamedTuple):
+    """A value normalisation could not coerce: landed as null, quarantined by `validate` with its raw value."""
+
+    row: int
+    column: str
+    value: Any
+    check: str
+
+
+def to_frame(
+    endpoint: Endpoint,
+    records: list[dict],
+    *,
+    context: dict,
+    partition_date: date | None,
+    extracted_at: datetime,
+) -> pd.DataFrame:
+    """The landed frame of one answer's records (columns = `expected_columns(endpoint)`, in order).
+
+    `context` names what the request was about (`site_id`, `dev_sn`, `ap_sn`, `ssid`). `partition_date` None
+    (a multi-day window) derives each row's date from `endpoint.series_time_field`.
+    """
+    failures: list[Failure] = []
+    columns: dict[str, pd.Series] = {}
+    for name in expected_columns(endpoint):
+        if name == "partition_date":
+            values = _partition_dates(endpoint, records, partition_date, failures)
+        elif name == "extracted_at":
+            values = [_utc(extracted_at)] * len(records)
+        elif name in context_columns(endpoint):
+            values = [_context_value(endpoint, name, record, context) for record in records]
+        else:
+            values = [_coerce(endpoint, name, i, r.get(name), failures) for i, r in enumerate(records)]
+        columns[name] = pd.Series(values, dtype=pandas_dtype(endpoint, name))
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
+    frame.attrs[ATTRS_KEY] = {
+        "failures": failures,
+        "unknown_fields": unknown_fields(endpoint, records),
+        "missing_fields": missing_fields(endpoint, records),
+    }
+    return frame
+
+
+def unknown_fields(endpoint: Endpoint, records: list[dict]) -> set[str]:
+    """Record fields the catalog does not list (the API grew a field, or renamed one)."""
+    seen = set().union(*(record.keys() for record in records)) if records else set()
+    return seen - set(endpoint.fields)
+
+
+def missing_fields(endpoint: Endpoint, records: list[dict]) -> set[str]:
+    """Catalog fields absent from every record; an empty answer says nothing, so it reports none."""
+    if not records:
+        return set()
+    seen = set().union(*(record.keys() for record in records))
+    return set(endpoint.fields) - seen
+
+
+def failures_of(frame: pd.DataFrame) -> list[Failure]:
+    """The coercion failures `to_frame` recorded on this frame (none for a frame built otherwise)."""
+    return list(frame.attrs.get(ATTRS_KEY, {}).get("failures", []))
+
+
+def _coerce(endpoint: Endpoint, column: str, row: int, value: Any, failures: list[Failure]) -> Any:
+    kind = column_kind(endpoint, column)
+    try:
+        if kind in (Kind.COUNT, Kind.INTEGER, Kind.EPOCH_MS):
+            return _to_int(value)
+        if kind is Kind.MEASURE:
+            return _to_float(value)
+    except (TypeError, ValueError, OverflowError):
+        failures.append(Failure(row, column, value, f"coerce_to_{'float64' if kind is Kind.MEASURE else 'Int64'}"))
+        return None
+    if kind is Kind.SITE_ID:
+        return site_id_text(value)
+    text = _to_text(value)
+    if text is not None and kind is Kind.MAC:
+        return canonical_mac(text)
+    if text is not None and any(rule.casefold for rule in rules_of(endpoint, column)):
+        return text.lower()
+    return text
+
+
+def _to_int(value: Any) -> int | None:
+    """An integer from an int, an integral float or a numeric string; None for "N/A" and the like."""
+    if value is None or isinstance(value, bool):
+        return None if value is None else int(value)
+    if isinstance(value, int):
+        return value
+    number = _to_float(value)
+    if number is None:
+        return None
+    if not number.is_integer():
+        raise ValueError(f"not an integer: {value!r}")
+    return int(value) if isinstance(value, str) and value.strip().lstrip("-").isdigit() else int(number)
+
+
+def _to_float(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if value.strip().lower() in NO_NUMBER:
+            return None
+        value = value.strip()
+    if isinstance(value, dict | list):
+        raise TypeError(f"not a number: {value!r}")
+    number = float(value)
+    if math.isnan(number):
+        return None
+    if math.isinf(number):
+        raise ValueError(f"not a finite number: {value!r}")
+    return number
+
+
+def _to_text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def site_id_text(value: Any) -> str | None:
+    """A shop (site) id as text: INC Cloud sends integers, older H3C clients strings; one type downstream."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def canonical_mac(text: str) -> str:
+    """`aa:bb:cc:dd:ee:ff` for any common MAC spelling (so one client has one pseudonym); other text unchanged."""
+    lowered = text.strip().lower()
+    if not _MAC_SHAPES.match(lowered):
+        return text
+    digits = re.sub(r"[^0-9a-f]", "", lowered)
+    return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
+
+
+def _context_value(endpoint: Endpoint, column: str, record: dict, context: dict) -> str | None:
+    """Batch scopes: the record says which site/device it is about; otherwise the request context does."""
+    record_fields = (endpoint.record_site_field,) if column == "site_id" else RECORD_CONTEXT_FIELDS.get(column, ())
+    for field in record_fields:
+        if field and record.get(field) not in (None, ""):
+            return site_id_text(record[field])
+    return site_id_text(context.get(column))
+
+
+def _partition_dates(
+    endpoint: Endpoint, records: list[dict], partition_date: date | None, failures: list[Failure]
+) -> list[date | None]:
+    if partition_date is not None:
+        return [partition_date] * len(records)
+    field = endpoint.series_time_field
+    if field is None:
+        raise ValueError(f"{endpoint.id}: partition_date is required (the endpoint has no per-row time field)")
+    dates = []
+    for row, record in enumerate(records):
+        day = day_of(record.get(field))
+        if day is None:
+            failures.append(Failure(row, "partition_date", record.get(field), f"partition_date_from_{field}"))
+        dates.append(day)
+    return dates
+
+
+def day_of(value: Any) -> date | None:
+    """The UTC day of a ms epoch (int or numeric text) or of 'YYYY-MM-DD[ HH:MM:SS]' text; None if neither."""
+    if isinstance(value, str):
+        match = _DATE_TEXT.match(value.strip())
+        if match:
+            try:
+                return date(*map(int, match.groups()))
+            except ValueError:
+                return None
+    try:
+        millis = _to_int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if millis is None:
+        return None
+    try:
+        return datetime.fromtimestamp(millis / 1000, tz=UTC).date()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _utc(moment: datetime) -> pd.Timestamp:
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")

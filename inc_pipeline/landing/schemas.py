@@ -1,0 +1,104 @@
+"""The pandera schema of every landed table, built from the catalog and the declarative rules in `rules.py`."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pyarrow
+
+from inc_pipeline.catalog.model import Endpoint
+
+from .rules import STAMP_COLUMNS, Kind, Rule, context_columns, kind_of, landing_key, rules_of
+
+TEXT = pd.StringDtype()
+UTC_TIMESTAMP = pd.DatetimeTZDtype(unit="us", tz="UTC")
+
+DTYPES: dict[Kind, object] = {
+    Kind.TEXT: TEXT, Kind.SITE_ID: TEXT, Kind.MAC: TEXT,
+    Kind.COUNT: "Int64", Kind.INTEGER: "Int64", Kind.EPOCH_MS: "Int64", Kind.MEASURE: "float64",
+}  # fmt: skip
+ARROW_TYPES: dict[Kind, pyarrow.DataType] = {
+    Kind.TEXT: pyarrow.string(), Kind.SITE_ID: pyarrow.string(), Kind.MAC: pyarrow.string(),
+    Kind.COUNT: pyarrow.int64(), Kind.INTEGER: pyarrow.int64(), Kind.EPOCH_MS: pyarrow.int64(),
+    Kind.MEASURE: pyarrow.float64(),
+}  # fmt: skip
+
+# aa:bb:cc:dd:ee:ff or aa-bb-cc-dd-ee-ff, any case (normalisation lands the colon form, lower-case).
+# No back-references: the pyarrow regex engine behind the string dtype has none.
+MAC_PATTERN = r"^(?:[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}|[0-9a-fA-F]{2}(?:-[0-9a-fA-F]{2}){5})$"
+MAC_OR_EMPTY_PATTERN = r"^(?:|[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}|[0-9a-fA-F]{2}(?:-[0-9a-fA-F]{2}){5})$"
+
+
+def expected_columns(endpoint: Endpoint) -> list[str]:
+    """The landed table's columns, in order: the catalog's fields, the context columns, then the stamps."""
+    return list(dict.fromkeys((*endpoint.fields, *context_columns(endpoint), *STAMP_COLUMNS)))
+
+
+def column_kind(endpoint: Endpoint, column: str) -> Kind:
+    """The kind of any landed column, context columns included."""
+    if column in context_columns(endpoint):
+        return Kind.SITE_ID if column == "site_id" else Kind.TEXT
+    return kind_of(endpoint, column)
+
+
+def schema_for(endpoint: Endpoint, *, window: tuple[int, int] | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of the landed table; with `window`, ms epochs must fall in [start, end)."""
+    key = landing_key(endpoint)
+    columns = {}
+    for name in expected_columns(endpoint):
+        if name == "partition_date":
+            columns[name] = pa.Column(pa.Date, nullable=False)
+        elif name == "extracted_at":
+            columns[name] = pa.Column(UTC_TIMESTAMP, nullable=False)
+        else:
+            kind = column_kind(endpoint, name)
+            checks = _kind_checks(kind) + [_rule_check(rule, window) for rule in rules_of(endpoint, name)]
+            columns[name] = pa.Column(DTYPES[kind], [c for c in checks if c is not None], nullable=name not in key)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=list(key), name=endpoint.id)
+
+
+def arrow_schema(endpoint: Endpoint, columns: list[str] | None = None) -> pyarrow.Schema:
+    """The Parquet schema of the landed table (optionally only `columns`, e.g. after personal columns dropped)."""
+    fields = []
+    for name in columns or expected_columns(endpoint):
+        if name == "partition_date":
+            fields.append(pyarrow.field(name, pyarrow.date32(), nullable=False))
+        elif name == "extracted_at":
+            fields.append(pyarrow.field(name, pyarrow.timestamp("us", tz="UTC"), nullable=False))
+        else:
+            fields.append(pyarrow.field(name, ARROW_TYPES[column_kind(endpoint, name)]))
+    return pyarrow.schema(fields)
+
+
+def empty_frame(endpoint: Endpoint) -> pd.DataFrame:
+    """A zero-row frame with the landed table's columns and dtypes."""
+    return pd.DataFrame({name: pd.Series([], dtype=pandas_dtype(endpoint, name)) for name in expected_columns(endpoint)})
+
+
+def pandas_dtype(endpoint: Endpoint, column: str) -> object:
+    """The pandas dtype of one landed column (dates are `datetime.date` objects, as pandera's Date wants)."""
+    if column == "partition_date":
+        return "object"
+    if column == "extracted_at":
+        return UTC_TIMESTAMP
+    return DTYPES[column_kind(endpoint, column)]
+
+
+def _kind_checks(kind: Kind) -> list[pa.Check]:
+    if kind in (Kind.COUNT, Kind.MEASURE, Kind.EPOCH_MS):
+        return [pa.Check.ge(0, name="non_negative")]
+    return []
+
+
+def _rule_check(rule: Rule, window: tuple[int, int] | None) -> pa.Check | None:
+    if rule.check == "isin":
+        return pa.Check.isin(list(rule.values), name=f"isin({'|'.join(map(str, rule.values))})")
+    if rule.check == "mac":
+        pattern = MAC_OR_EMPTY_PATTERN if rule.allow_empty else MAC_PATTERN
+        return pa.Check.str_matches(pattern, name="mac_address")
+    if rule.check == "in_window":
+        if window is None:
+            return None
+        start, end = window
+        return pa.Check(lambda s: (s >= start) & (s < end), name=f"in_window[{start},{end})")
+    raise ValueError(f"unknown rule {rule.check!r}")
