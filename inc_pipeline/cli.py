@@ -1,0 +1,101 @@
+"""`inc-pipeline`: the command line. Thin: each sub-command parses its arguments and calls one function.
+
+Errors the user can fix end the command with one line on stderr and exit code 2; the API key is never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from inc_pipeline.errors import UserError
+
+
+def parse_day(text: str) -> date:
+    """A YYYY-MM-DD date, or a one-line error saying what was expected."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01") from None
+
+
+def _add_range(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--start", type=parse_day, required=True, help="first day, YYYY-MM-DD")
+    parser.add_argument("--end", type=parse_day, required=True, help="last day (inclusive), YYYY-MM-DD")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="inc-pipeline", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    sim = commands.add_parser("simulator", help="serve the INC Cloud simulator on loopback")
+    sim.add_argument("--port", type=int, default=8000)
+    sim.add_argument("--seed", type=int, default=7)
+    sim.add_argument("--sites", type=int, default=3)
+    sim.add_argument("--days", type=int, default=30)
+    sim.add_argument("--api-key", default="sim-key", help="the key the simulator accepts")
+
+    run = commands.add_parser("run", help="extract the days from --start to --end and build the warehouse")
+    _add_range(run)
+    run.add_argument("--select", default=None, help="comma-separated asset names or groups (default: all)")
+
+    plan = commands.add_parser("plan", help="print the requests, time and quota a backfill needs")
+    _add_range(plan)
+    plan.add_argument("--sites", type=int, default=None, help="number of sites (default: from the lake)")
+
+    commands.add_parser("status", help="landed partitions, failing checks, quota used, warehouse version")
+
+    demo = commands.add_parser("demo", help="start the simulator and run the last 14 days end to end")
+    demo.add_argument("--days", type=int, default=14)
+
+    replay = commands.add_parser("replay", help="re-land partitions from the raw-answer archive (no API calls)")
+    _add_range(replay)
+    replay.add_argument("--table", required=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `inc-pipeline` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except UserError as exc:
+        print(f"inc-pipeline {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"inc-pipeline {args.command}: interrupted; landed partitions are intact, rerun to resume",
+              file=sys.stderr)  # fmt: skip
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "simulator":
+        from inc_pipeline.simulator.__main__ import serve_forever
+
+        return serve_forever(port=args.port, seed=args.seed, sites=args.sites, days=args.days, api_key=args.api_key)
+    if args.command == "run":
+        from inc_pipeline.ops.run import run_range
+
+        return run_range(args.start, args.end, select=args.select)
+    if args.command == "plan":
+        from inc_pipeline.ops.plan import print_plan
+
+        return print_plan(args.start, args.end, sites=args.sites)
+    if args.command == "status":
+        from inc_pipeline.ops.status import print_status
+
+        return print_status()
+    if args.command == "demo":
+        from inc_pipeline.ops.demo import run_demo
+
+        return run_demo(days=args.days)
+    if args.command == "replay":
+        from inc_pipeline.ops.replay import replay_range
+
+        return replay_range(args.table, args.start, args.end)
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

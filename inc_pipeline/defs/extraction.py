@@ -1,0 +1,182 @@
+"""One Dagster asset per catalog entry, generated from the catalog: the only extraction code path.
+
+Window endpoints are daily-partitioned with a single-run backfill policy, so a 30-day backfill is one run that
+asks for 5 auth-history windows, not 30; snapshots are unpartitioned and land under their extraction day.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    BackfillPolicy,
+    Definitions,
+    MaterializeResult,
+    MetadataValue,
+    RetryPolicy,
+    asset,
+)
+
+from inc_pipeline.catalog import ENDPOINTS, Endpoint, Scope
+from inc_pipeline.client import QuotaExhaustedError
+from inc_pipeline.extract.plan import Targets, plan_requests
+from inc_pipeline.extract.run import LandingOptions, LandingReport, land_requests
+from inc_pipeline.extract.targets import load_targets, require_sites
+from inc_pipeline.landing.lake import Lake
+
+from .partitions import DAILY, TIMEZONE
+from .resources import IncApiResource, PipelineSettings
+
+QUARANTINE_FAIL_SHARE = 0.05  # more than 5% of rows quarantined fails the check: the API or our schema changed
+
+UPSTREAM_BY_SCOPE = {
+    Scope.SITE: "user_shops",
+    Scope.SITE_BATCH: "user_shops",
+    Scope.DEVICE: "shop_devices",
+    Scope.DEVICE_BATCH: "shop_devices",
+    Scope.AP: "device_ap_info",
+    Scope.SSID: "device_ssid_info",
+}
+
+
+def quarantine_check_name(endpoint: Endpoint) -> str:
+    return "quarantined_rows"
+
+
+def _check_specs(endpoint: Endpoint) -> list[AssetCheckSpec]:
+    key = AssetKey(endpoint.id)
+    return [
+        AssetCheckSpec("quarantined_rows", asset=key, description="Rows that failed validation (fails above 5%)"),
+        AssetCheckSpec("schema_drift", asset=key, description="Fields the API sent that the schema does not know"),
+    ]
+
+
+def _metadata(endpoint: Endpoint) -> dict:
+    return {
+        "path": f"{endpoint.method} {endpoint.path}",
+        "rate_limit": endpoint.rate.stated,
+        "pagination": endpoint.pagination.value,
+        "scope": endpoint.scope.value,
+        "natural_key": ", ".join(endpoint.natural_key),
+        "assumptions": MetadataValue.md("\n".join(f"- {note}" for note in endpoint.notes) or "none"),
+    }
+
+
+def _days(context: AssetExecutionContext) -> list[date]:
+    window = context.partition_time_window
+    day, days = window.start.date(), []
+    while day < window.end.date():
+        days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _results(endpoint: Endpoint, report: LandingReport, client, deferred: str | None) -> MaterializeResult:
+    stats = client.stats[endpoint.id]
+    share = report.rows_quarantined / max(report.rows_landed + report.rows_quarantined, 1)
+    drift = sorted(report.unknown_fields)
+    checks = [
+        AssetCheckResult(
+            check_name="quarantined_rows",
+            passed=share <= QUARANTINE_FAIL_SHARE,
+            severity=AssetCheckSeverity.ERROR,
+            metadata={"rows_quarantined": report.rows_quarantined, "share": round(share, 4)},
+        ),
+        AssetCheckResult(
+            check_name="schema_drift",
+            passed=not drift and not report.missing_fields,
+            severity=AssetCheckSeverity.WARN,
+            metadata={"unknown_fields": ", ".join(drift), "missing_fields": ", ".join(sorted(report.missing_fields))},
+        ),
+    ]
+    windows = [w for w in report.windows if w]
+    metadata = {
+        "rows_landed": report.rows_landed,
+        "rows_quarantined": report.rows_quarantined,
+        "duplicates_dropped": report.duplicates_dropped,
+        "api_calls": stats.calls,
+        "pages": report.pages,
+        "retries": stats.retries,
+        "throttled": stats.throttled,
+        "requests": report.requests,
+        "partitions": len(report.rows),
+    }
+    if windows:
+        metadata["window"] = f"{_iso(min(w[0] for w in windows))} .. {_iso(max(w[1] for w in windows))}"
+    if endpoint.quota_per_day:
+        metadata["quota_left"] = client.quota_left(endpoint)
+    if deferred:
+        metadata["deferred"] = deferred
+    if report.preview is not None:
+        metadata["preview"] = MetadataValue.md(report.preview.astype(str).to_markdown(index=False))
+    return MaterializeResult(metadata=metadata, check_results=checks)
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")
+
+
+def extract_endpoint(
+    endpoint: Endpoint, days: list[date], inc_api: IncApiResource, settings: PipelineSettings, log
+) -> MaterializeResult:
+    """Plan, fetch and land one endpoint for `days` (window endpoints) or now (snapshots)."""
+    lake = Lake(settings.root)
+    targets = Targets(user=inc_api.user)
+    if endpoint.scope is not Scope.ACCOUNT:
+        targets = load_targets(lake, user=inc_api.user, site_allow_list=settings.site_allow_list)
+        if endpoint.scope in (Scope.SITE, Scope.SITE_BATCH):
+            require_sites(targets)
+    requests = plan_requests(endpoint, targets, days=days, tz=TIMEZONE)
+    options = LandingOptions(
+        pii_key=settings.pii_key_bytes(), pii_policy=settings.pii_policy, archive=settings.archive_raw
+    )
+    with inc_api.client(settings.state_dir) as client:
+        deferred = None
+        try:
+            report = land_requests(client, endpoint, requests, lake, options, partition_dates=days)
+        except QuotaExhaustedError as exc:
+            # The daily quota is spent: nothing landed is lost (partitions are replaced only on commit); the
+            # run succeeds and says when the next attempt can go, so a backfill defers instead of failing.
+            log.warning(str(exc))
+            report, deferred = LandingReport(endpoint.id), str(exc)
+        return _results(endpoint, report, client, deferred)
+
+
+def endpoint_asset(endpoint: Endpoint) -> AssetsDefinition:
+    """The asset for one catalog entry: description from the manual, limits in metadata, domain as group."""
+    upstream = UPSTREAM_BY_SCOPE.get(endpoint.scope)
+
+    @asset(
+        name=endpoint.id,
+        group_name=endpoint.domain,
+        description=f"{endpoint.title} ({endpoint.method} {endpoint.path}).",
+        metadata=_metadata(endpoint),
+        partitions_def=DAILY if endpoint.is_windowed else None,
+        backfill_policy=BackfillPolicy.single_run() if endpoint.is_windowed else None,
+        deps=[upstream] if upstream else [],
+        check_specs=_check_specs(endpoint),
+        kinds={"parquet"},
+        pool=f"inc_api/{endpoint.id}" if endpoint.rate.per_second or endpoint.rate.per_day else None,
+        retry_policy=RetryPolicy(max_retries=2, delay=30),
+    )
+    def _extract(context: AssetExecutionContext, inc_api: IncApiResource, settings: PipelineSettings):
+        days = _days(context) if endpoint.is_windowed else []
+        return extract_endpoint(endpoint, days, inc_api, settings, context.log)
+
+    return _extract
+
+
+def endpoint_assets(domain: str) -> list[AssetsDefinition]:
+    """The assets of one domain, in catalog order."""
+    return [endpoint_asset(e) for e in ENDPOINTS if e.domain == domain]
+
+
+def domain_definitions(domain: str) -> Definitions:
+    """A domain's Definitions: its endpoint assets (checks included)."""
+    return Definitions(assets=endpoint_assets(domain))

@@ -1,0 +1,113 @@
+"""The external systems the assets touch, as Dagster resources built from the environment (`EnvVar`).
+
+`IncApiResource` is the INC Cloud API; its simulated twin is the same resource pointed at the embedded
+simulator (`INC_API_BASE_URL=simulator`, or a simulator's loopback URL), so tests and the demo run the very
+code production runs. `PipelineSettings` holds where data lands and how personal data is protected.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dagster import ConfigurableResource, EnvVar
+
+from inc_pipeline.client import IncClient
+
+VENDOR_BASE_URL = "http://inccloud-api.intelbras.com.br:8000"  # the manual's host; it states no scheme
+SIMULATOR = "simulator"
+
+
+class MissingSettingError(RuntimeError):
+    """A required environment variable is not set."""
+
+
+class IncApiResource(ConfigurableResource):
+    """The INC Cloud open API: where it is, the key, and the account name the statistics endpoints need."""
+
+    base_url: str = VENDOR_BASE_URL
+    api_key: str = ""
+    user: str = ""
+    header_name: str = "apikey"
+    default_rate_per_second: float = 5.0
+    quota_timezone: str = "UTC"
+
+    def client(self, state_dir: Path) -> IncClient:
+        """A paced client; pacing and quota state live in `state_dir`, shared by every run on this machine."""
+        base_url, api_key = self.base_url, self.api_key
+        if base_url == SIMULATOR:
+            from inc_pipeline.simulator.embedded import embedded_simulator
+
+            base_url, api_key = embedded_simulator().base_url, embedded_simulator().config.api_key
+        if not api_key:
+            raise MissingSettingError(
+                "INC_API_KEY is not set: export your INC Cloud key (see .env.example), or try `inc-pipeline demo`"
+            )
+        return IncClient(
+            base_url,
+            api_key,
+            header_name=self.header_name,
+            state_dir=state_dir,
+            default_rate_per_second=self.default_rate_per_second,
+            quota_timezone=self.quota_timezone,
+        )
+
+    @property
+    def source_label(self) -> str:
+        """Where the data came from, for the warehouse's build info: the base URL, never the key."""
+        return self.base_url
+
+
+class PipelineSettings(ConfigurableResource):
+    """Where data lands and how: data directory, sites, lookback, personal-data policy, raw archive."""
+
+    data_dir: str = "data"
+    sites: str = ""  # comma-separated allow-list; empty = every site /user/shop returns
+    lookback_days: int = 2
+    pii_key: str = ""
+    pii_policy: str = "pseudonymise"  # or "drop"
+    archive_raw: bool = False
+
+    @property
+    def root(self) -> Path:
+        return Path(self.data_dir)
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / "state"
+
+    @property
+    def site_allow_list(self) -> tuple[str, ...]:
+        return tuple(s.strip() for s in self.sites.split(",") if s.strip())
+
+    def pii_key_bytes(self) -> bytes:
+        """The pseudonymisation key; refuses to run without one rather than hashing with a guessable key."""
+        if not self.pii_key:
+            raise MissingSettingError("INC_PII_KEY is not set: export a long random secret (see .env.example)")
+        return self.pii_key.encode()
+
+
+def _env(name: str, default):
+    """`EnvVar(name)` when the variable is set (its value is read when Dagster builds the resource), else the
+    default: optional settings stay optional, and a missing key reaches our own one-line error."""
+    return EnvVar(name) if name in os.environ else default
+
+
+def resources_from_env() -> dict:
+    """The resources, configured from the INC_* environment variables documented in .env.example."""
+    return {
+        "inc_api": IncApiResource(
+            base_url=_env("INC_API_BASE_URL", VENDOR_BASE_URL),
+            api_key=_env("INC_API_KEY", ""),
+            user=_env("INC_API_USER", ""),
+            header_name=_env("INC_API_HEADER", "apikey"),
+        ),
+        "settings": PipelineSettings(
+            data_dir=_env("INC_DATA_DIR", "data"),
+            sites=_env("INC_SITES", ""),
+            lookback_days=int(os.environ.get("INC_LOOKBACK_DAYS", "2")),
+            pii_key=_env("INC_PII_KEY", ""),
+            pii_policy=_env("INC_PII_POLICY", "pseudonymise"),
+            archive_raw=os.environ.get("INC_ARCHIVE_RAW", "") in ("1", "true", "yes"),
+        ),
+    }

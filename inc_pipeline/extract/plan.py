@@ -1,0 +1,153 @@
+"""Which requests an endpoint needs for a set of days: the one place that fans requests out.
+
+Every endpoint is planned by the same code from its catalog entry (scope, cadence, window limit, batch size),
+so the Dagster assets, the `plan` command and the benchmarks agree on what a backfill costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from inc_pipeline.catalog import Endpoint, Scope
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one request is about: the context columns it gives its rows."""
+
+    site_id: str | None = None
+    dev_sn: str | None = None
+    ap_sn: str | None = None
+    ssid: str | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request to plan, run and describe: its parameters, its window, and the rows' context."""
+
+    endpoint: Endpoint
+    params: dict
+    context: dict
+    window: tuple[int, int] | None  # half-open [start_ms, end_ms)
+    partition_date: date | None  # None: rows are routed to days by their own timestamp (auth history)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Everything site- and device-scoped requests can be about, read from the landed snapshots."""
+
+    sites: tuple[str, ...] = ()
+    devices: tuple[Target, ...] = ()  # site_id + dev_sn
+    aps: tuple[Target, ...] = ()  # site_id + dev_sn + ap_sn
+    ssids: tuple[Target, ...] = ()  # site_id + dev_sn + ssid
+    user: str = ""
+    extras: dict = field(default_factory=dict)
+
+
+def day_start_ms(day: date, tz: str = "UTC") -> int:
+    """Midnight of `day` in the partitions' time zone, in ms epoch (default UTC, as the manual's times are)."""
+    return int(datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)).timestamp() * 1000)
+
+
+def contiguous_runs(days: Sequence[date]) -> list[tuple[date, date]]:
+    """Group sorted days into runs of consecutive days, as (first, last) pairs."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(set(days)):
+        if runs and day == runs[-1][1] + timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def windows_for(
+    endpoint: Endpoint, days: Sequence[date], tz: str = "UTC"
+) -> list[tuple[tuple[int, int], date | None]]:
+    """The request windows for `days`: one per day, or as few as the window limit allows (auth history)."""
+    if endpoint.window is None or not endpoint.window.max_hours:
+        return [((day_start_ms(d, tz), day_start_ms(d + timedelta(days=1), tz)), d) for d in sorted(set(days))]
+    from inc_pipeline.client import split_window
+
+    windows: list[tuple[tuple[int, int], date | None]] = []
+    for first, last in contiguous_runs(days):
+        start, end = day_start_ms(first, tz), day_start_ms(last + timedelta(days=1), tz)
+        windows += [((lo, hi), None) for lo, hi in split_window(start, end, endpoint.window.max_hours)]
+    return windows
+
+
+def snapshot_window(endpoint: Endpoint, now: datetime) -> tuple[int, int] | None:
+    """'Current' statistics still require a window: today so far (this week so far for the weekly one)."""
+    if endpoint.window is None:
+        return None
+    today = now.astimezone(UTC).date()
+    start_day = today - timedelta(days=today.weekday()) if "week" in endpoint.id else today
+    return day_start_ms(start_day), int(now.timestamp() * 1000) + 1
+
+
+def _batches(items: Sequence, size: int) -> Iterator[Sequence]:
+    for i in range(0, len(items), max(size, 1)):
+        yield items[i : i + size]
+
+
+def _site_value(endpoint: Endpoint, site_id: str):
+    """Site ids travel as numbers where the manual types them as digits (auth history), else as text."""
+    return int(site_id) if endpoint.site_field == "shop_id" and site_id.isdigit() else site_id
+
+
+def _scoped(endpoint: Endpoint, targets: Targets) -> Iterator[tuple[dict, dict]]:
+    """(request fields, row context) per call, following the endpoint's scope and batch size."""
+    scope = endpoint.scope
+    if scope is Scope.ACCOUNT:
+        yield {}, {}
+    elif scope is Scope.SITE_BATCH:
+        for batch in _batches(targets.sites, endpoint.batch_size):
+            yield {endpoint.site_field: [_site_value(endpoint, s) for s in batch]}, {}
+    elif scope is Scope.SITE:
+        for site in targets.sites:
+            yield {endpoint.site_field: [_site_value(endpoint, site)]}, {"site_id": site}
+    elif scope is Scope.DEVICE:
+        for dev in targets.devices:
+            yield {endpoint.device_field: dev.dev_sn}, {"site_id": dev.site_id, "dev_sn": dev.dev_sn}
+    elif scope is Scope.DEVICE_BATCH:
+        for batch in _batches(targets.devices, endpoint.batch_size):
+            yield {endpoint.device_field: [d.dev_sn for d in batch]}, {}
+    elif scope is Scope.AP:
+        for ap in targets.aps:
+            yield {endpoint.device_field: ap.dev_sn, "apsn": ap.ap_sn}, {
+                "site_id": ap.site_id, "dev_sn": ap.dev_sn, "ap_sn": ap.ap_sn,
+            }  # fmt: skip
+    elif scope is Scope.SSID:
+        for s in targets.ssids:
+            param = {"shopId": s.site_id, "devSN": s.dev_sn, "SSID": s.ssid}
+            yield {"param": param}, {"site_id": s.site_id, "dev_sn": s.dev_sn, "ssid": s.ssid}
+
+
+def plan_requests(
+    endpoint: Endpoint,
+    targets: Targets,
+    *,
+    days: Sequence[date] = (),
+    now: datetime | None = None,
+    tz: str = "UTC",
+) -> list[Request]:
+    """Every request `endpoint` needs: for `days` (window endpoints) or for `now` (snapshots)."""
+    from inc_pipeline.client import window_params
+
+    base = dict(endpoint.fixed_params)
+    if endpoint.needs_user:
+        base["user"] = targets.user
+    if endpoint.is_windowed:
+        windows = windows_for(endpoint, days, tz)
+    else:
+        now = now or datetime.now(UTC)
+        windows = [(snapshot_window(endpoint, now), now.astimezone(UTC).date())]
+    requests = []
+    for window, partition_date in windows:
+        timing = window_params(endpoint, *window) if window else {}
+        for fields, context in _scoped(endpoint, targets):
+            params = {**base, **fields, **timing}
+            requests.append(Request(endpoint, params, context, window, partition_date))
+    return requests
