@@ -1,0 +1,26 @@
+-- Device interface traffic per device and UTC hour: volumes summed (Kb), speeds averaged and peaked (Kbps).
+with samples as (
+    select * from {{ ref('stg_device_interface_flow') }}
+),
+
+hourly as (
+    select
+        dev_sn,
+        date_trunc('hour', updated_at) as hour,
+        count(*) as samples,
+        sum(down_flow_kb) as down_kb,
+        sum(up_flow_kb) as up_kb,
+        avg(speed_down_kbps) as avg_speed_down_kbps,
+        avg(speed_up_kbps) as avg_speed_up_kbps,
+        max(speed_down_kbps) as max_speed_down_kbps,
+        max(speed_up_kbps) as max_speed_up_kbps
+    from samples
+    where updated_at is not null
+    group by dev_sn, date_trunc('hour', updated_at)
+),
+
+final as (
+    select * from hourly
+)
+
+select * from final

@@ -1,0 +1,32 @@
+-- Top 5 and bottom 5 client counts per site and partition day.
+-- Grain: one row per (site_id, rank_group, rank, partition_date); the latest extraction wins.
+with source as (
+    select * from {{ source('client_count_top_bottom') }}
+),
+
+renamed as (
+    select
+        cast(site_id as varchar) as site_id,
+        cast(rank_group as varchar) as rank_group,
+        cast(rank as integer) as rank,
+        cast(index as varchar) as rank_index,
+        cast(count as bigint) as clients,
+        cast(partition_date as date) as partition_date,
+        cast(extracted_at as timestamptz) as extracted_at
+    from source
+),
+
+deduplicated as (
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by site_id, rank_group, rank, partition_date
+        order by extracted_at desc
+    ) = 1
+),
+
+final as (
+    select * from deduplicated
+)
+
+select * from final

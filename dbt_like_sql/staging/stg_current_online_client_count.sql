@@ -1,0 +1,29 @@
+-- Clients online per site at extraction time (snapshot).
+-- Grain: one row per (site_id, partition_date); the latest extraction wins.
+with source as (
+    select * from {{ source('current_online_client_count') }}
+),
+
+renamed as (
+    select
+        cast(site_id as varchar) as site_id,
+        cast("onlineCount" as bigint) as online_clients,
+        cast(partition_date as date) as partition_date,
+        cast(extracted_at as timestamptz) as extracted_at
+    from source
+),
+
+deduplicated as (
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by site_id, partition_date
+        order by extracted_at desc
+    ) = 1
+),
+
+final as (
+    select * from deduplicated
+)
+
+select * from final

@@ -1,0 +1,30 @@
+-- Today's clients per site and SSID (snapshot).
+-- Grain: one row per (site_id, ssid, partition_date); the latest extraction wins.
+with source as (
+    select * from {{ source('current_ssid_data') }}
+),
+
+renamed as (
+    select
+        cast(site_id as varchar) as site_id,
+        cast("SSID" as varchar) as ssid,
+        cast(count as bigint) as clients,
+        cast(partition_date as date) as partition_date,
+        cast(extracted_at as timestamptz) as extracted_at
+    from source
+),
+
+deduplicated as (
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by site_id, ssid, partition_date
+        order by extracted_at desc
+    ) = 1
+),
+
+final as (
+    select * from deduplicated
+)
+
+select * from final

@@ -1,0 +1,32 @@
+-- This week's clients by number of visits per site (snapshot).
+-- Grain: one row per (site_id, partition_date); the latest extraction wins.
+with source as (
+    select * from {{ source('current_week_client_times') }}
+),
+
+renamed as (
+    select
+        cast(site_id as varchar) as site_id,
+        cast(one as bigint) as one_visit,
+        cast(two as bigint) as two_visits,
+        cast(three as bigint) as three_visits,
+        cast("gteFour" as bigint) as four_plus_visits,
+        cast(partition_date as date) as partition_date,
+        cast(extracted_at as timestamptz) as extracted_at
+    from source
+),
+
+deduplicated as (
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by site_id, partition_date
+        order by extracted_at desc
+    ) = 1
+),
+
+final as (
+    select * from deduplicated
+)
+
+select * from final

@@ -1,0 +1,29 @@
+-- Average dwell time per site and partition day.
+-- Grain: one row per (site_id, partition_date); the latest extraction wins.
+with source as (
+    select * from {{ source('history_client_stay_avg_duration') }}
+),
+
+renamed as (
+    select
+        cast(site_id as varchar) as site_id,
+        cast(time as double) as avg_dwell_s,
+        cast(partition_date as date) as partition_date,
+        cast(extracted_at as timestamptz) as extracted_at
+    from source
+),
+
+deduplicated as (
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by site_id, partition_date
+        order by extracted_at desc
+    ) = 1
+),
+
+final as (
+    select * from deduplicated
+)
+
+select * from final

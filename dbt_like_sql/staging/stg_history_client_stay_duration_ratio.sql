@@ -1,0 +1,32 @@
+-- Clients per dwell bucket per site and partition day (counts).
+-- Grain: one row per (site_id, partition_date); the latest extraction wins.
+with source as (
+    select * from {{ source('history_client_stay_duration_ratio') }}
+),
+
+renamed as (
+    select
+        cast(site_id as varchar) as site_id,
+        cast("lt5Minutes" as bigint) as dwell_lt_5m,
+        cast("lt30Minutes" as bigint) as dwell_5_30m,
+        cast("lt120Minutes" as bigint) as dwell_30_120m,
+        cast("gte120Minutes" as bigint) as dwell_gte_120m,
+        cast(partition_date as date) as partition_date,
+        cast(extracted_at as timestamptz) as extracted_at
+    from source
+),
+
+deduplicated as (
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by site_id, partition_date
+        order by extracted_at desc
+    ) = 1
+),
+
+final as (
+    select * from deduplicated
+)
+
+select * from final

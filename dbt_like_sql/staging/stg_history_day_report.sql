@@ -1,0 +1,39 @@
+-- Daily report rows per site (statTime = the day).
+-- Grain: one row per (site_id, stat_time); the latest extraction wins.
+with source as (
+    select * from {{ source('history_day_report') }}
+),
+
+renamed as (
+    select
+        cast(site_id as varchar) as site_id,
+        cast("_id" as varchar) as report_id,
+        cast(scenarioid as varchar) as scenario_id,
+        api_time("statTime") as stat_time,
+        cast("clientCount" as bigint) as clients,
+        cast("newCount" as bigint) as new_guests,
+        cast("oldCount" as bigint) as regular_guests,
+        cast("avgTime" as double) as avg_dwell_s,
+        cast("totalRxBytes" as double) as total_rx_mb,
+        cast("totalTxBytes" as double) as total_tx_mb,
+        cast("avgRxBytes" as double) as avg_rx_mb,
+        cast("avgTxBytes" as double) as avg_tx_mb,
+        cast(partition_date as date) as partition_date,
+        cast(extracted_at as timestamptz) as extracted_at
+    from source
+),
+
+deduplicated as (
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by site_id, stat_time
+        order by extracted_at desc
+    ) = 1
+),
+
+final as (
+    select * from deduplicated
+)
+
+select * from final

@@ -1,0 +1,30 @@
+-- Clients per site and hour.
+-- Grain: one row per (site_id, hour_start); the latest extraction wins.
+with source as (
+    select * from {{ source('history_hour_client_count_detail') }}
+),
+
+renamed as (
+    select
+        cast(site_id as varchar) as site_id,
+        api_time(time) as hour_start,
+        cast("clientCount" as bigint) as clients,
+        cast(partition_date as date) as partition_date,
+        cast(extracted_at as timestamptz) as extracted_at
+    from source
+),
+
+deduplicated as (
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by site_id, hour_start
+        order by extracted_at desc
+    ) = 1
+),
+
+final as (
+    select * from deduplicated
+)
+
+select * from final

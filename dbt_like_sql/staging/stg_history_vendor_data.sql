@@ -1,0 +1,31 @@
+-- Clients per site, vendor and partition day.
+-- Grain: one row per (site_id, vendor, partition_date); the latest extraction wins.
+with source as (
+    select * from {{ source('history_vendor_data') }}
+),
+
+renamed as (
+    select
+        cast(site_id as varchar) as site_id,
+        cast("clientVendorEn" as varchar) as vendor,
+        cast("clientVendor" as varchar) as vendor_zh,
+        cast(count as bigint) as clients,
+        cast(partition_date as date) as partition_date,
+        cast(extracted_at as timestamptz) as extracted_at
+    from source
+),
+
+deduplicated as (
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by site_id, vendor, partition_date
+        order by extracted_at desc
+    ) = 1
+),
+
+final as (
+    select * from deduplicated
+)
+
+select * from final

@@ -1,0 +1,32 @@
+-- Devices per site (daily snapshot).
+-- Grain: one row per (dev_sn, partition_date); the latest extraction wins.
+with source as (
+    select * from {{ source('shop_devices') }}
+),
+
+renamed as (
+    select
+        cast("devSN" as varchar) as dev_sn,
+        cast("shopId" as varchar) as site_id,
+        cast("devModel" as varchar) as dev_model,
+        cast("devType" as varchar) as dev_type,
+        cast("aliasName" as varchar) as alias_name,
+        cast(partition_date as date) as partition_date,
+        cast(extracted_at as timestamptz) as extracted_at
+    from source
+),
+
+deduplicated as (
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by dev_sn, partition_date
+        order by extracted_at desc
+    ) = 1
+),
+
+final as (
+    select * from deduplicated
+)
+
+select * from final

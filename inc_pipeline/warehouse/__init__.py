@@ -1,0 +1,11 @@
+"""The DuckDB warehouse: SQL model graph read from `dbt_like_sql/`, build, tests, atomic publish. No Dagster."""
+
+from .build import STORAGE_VERSION, BuildFailed, BuildResult, build_warehouse, published_version
+from .checks import ReconciliationResult, TestResult, reconcile, run_tests
+from .graph import DEFAULT_SQL_DIR, GraphError, Model, ModelGraph, Reconciliation, load_models
+
+__all__ = [
+    "DEFAULT_SQL_DIR", "STORAGE_VERSION", "BuildFailed", "BuildResult", "GraphError", "Model", "ModelGraph",
+    "Reconciliation", "ReconciliationResult", "TestResult", "build_warehouse", "load_models", "published_version",
+    "reconcile", "run_tests",
+]  # fmt: skip

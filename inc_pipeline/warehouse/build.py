@@ -1,0 +1,189 @@
+"""Build the DuckDB warehouse privately, test it, then publish it atomically.
+
+A build writes `data/.build/warehouse-<uuid>.duckdb` (staging/intermediate as views over the Parquet lake, marts as
+tables), runs the model tests and reconciliations, stamps `meta.build_info`, and only then renames the file onto
+`data/warehouse.duckdb`. A rename swaps the inode: readers that already hold the old file keep reading it whole,
+new readers see the new one whole, and nobody ever waits for the builder or sees a half-built mart. A failing
+blocking test deletes the private file and leaves the published one untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+from filelock import FileLock
+
+from .checks import ReconciliationResult, TestResult, reconcile, run_tests
+from .graph import DEFAULT_SQL_DIR, ModelGraph, load_models
+from .sources import compile_sql
+
+# DuckDB 2 writes storage version 69 by default, which DuckDB 1.x cannot open. v1.4.0 is the oldest format the
+# 1.4 LTS and 1.5 drivers (CLI, JDBC, duckdb-engine, Python) all read.
+STORAGE_VERSION = "v1.4.0"
+PUBLISHED_NAME = "warehouse.duckdb"
+SCHEMAS = ("staging", "intermediate", "marts", "meta")
+
+# Column types a DuckDB 1.x reader knows. Anything else (TIMESTAMPTZ_NS, VARIANT, ...) makes the whole file
+# unreadable to 1.x, even when the storage version is v1.4.0, so the build refuses to publish it.
+_V1_TYPE_WORDS = frozenset(
+    "BOOLEAN TINYINT SMALLINT INTEGER BIGINT HUGEINT UTINYINT USMALLINT UINTEGER UBIGINT UHUGEINT FLOAT DOUBLE "
+    "DECIMAL VARCHAR BLOB DATE TIME TIMESTAMP WITH ZONE INTERVAL UUID TIMESTAMP_S TIMESTAMP_MS TIMESTAMP_NS "
+    "STRUCT MAP UNION NULL".split()
+)
+
+
+class BuildFailed(RuntimeError):
+    """A build whose blocking tests or reconciliations failed; the published warehouse was left untouched."""
+
+    def __init__(self, message: str, result: BuildResult):
+        super().__init__(message)
+        self.result = result
+
+
+@dataclass
+class BuildResult:
+    """What a build did: the version it published, row counts, test and reconciliation outcomes, timings."""
+
+    version: int
+    published: Path | None
+    models: dict[str, int] = field(default_factory=dict)  # model -> rows (views: rows at build time)
+    tests: list[TestResult] = field(default_factory=list)
+    reconciliations: list[ReconciliationResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def blocking_failures(self) -> list[str]:
+        tests = [f"{t.model}: {t.name} ({t.failures} rows)" for t in self.tests if t.blocking]
+        recs = [f"{r.name}: {r.rows_disagreeing} rows, max gap {r.max_abs_diff:g}" for r in self.reconciliations]
+        return tests + [r for r, rec in zip(recs, self.reconciliations, strict=True) if rec.blocking]
+
+
+def build_warehouse(
+    data_dir: str | Path,
+    sql_dir: str | Path = DEFAULT_SQL_DIR,
+    *,
+    source_label: str,
+    select: list[str] | None = None,
+) -> BuildResult:
+    """Build, test and atomically publish `<data_dir>/warehouse.duckdb` from `<data_dir>/lake`.
+
+    `select` names models to rebuild (with everything upstream of them) on top of a copy of the published
+    warehouse; by default every model is built from scratch. `source_label` is the API base URL the lake came
+    from; only its scheme, host and path are kept, so a key or token in it never reaches the warehouse.
+    """
+    started = time.monotonic()
+    data_dir = Path(data_dir)
+    graph = load_models(sql_dir)
+    names = graph.upstream(select) if select else list(graph.order)
+    build_dir = data_dir / ".build"
+    build_dir.mkdir(parents=True, exist_ok=True)
+    published = data_dir / PUBLISHED_NAME
+    with FileLock(str(build_dir / "warehouse.lock")):
+        version = published_version(published) + 1
+        private = build_dir / f"warehouse-{uuid.uuid4().hex}.duckdb"
+        if select and published.exists():
+            shutil.copyfile(published, private)
+        try:
+            result = _build_into(private, data_dir / "lake", graph, names, version, _safe_label(source_label))
+            result.seconds = time.monotonic() - started
+            if result.blocking_failures:
+                raise BuildFailed("warehouse not published: " + "; ".join(result.blocking_failures), result)
+            os.replace(private, published)
+            _fsync_dir(data_dir)
+            result.published = published
+            return result
+        finally:
+            for leftover in (private, Path(f"{private}.wal")):
+                leftover.unlink(missing_ok=True)
+
+
+def published_version(path: str | Path) -> int:
+    """The version stamped in a published warehouse; 0 when there is none yet."""
+    if not Path(path).exists():
+        return 0
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select coalesce(max(version), 0) from meta.build_info").fetchone()[0]
+
+
+def _build_into(
+    path: Path, lake_dir: Path, graph: ModelGraph, names: list[str], version: int, label: str
+) -> BuildResult:
+    con = duckdb.connect()
+    try:
+        con.execute("set TimeZone = 'UTC'")  # dates of instants are UTC calendar days, whoever builds
+        con.execute(f"attach '{path.as_posix()}' as wh (storage_version '{STORAGE_VERSION}')")
+        con.execute("use wh")
+        for schema in SCHEMAS:
+            con.execute(f"create schema if not exists {schema}")
+        for function in graph.functions:
+            con.execute(function)
+        result = BuildResult(version=version, published=None)
+        relation_of = {name: model.relation for name, model in graph.models.items()}
+        for name in names:
+            model = graph.models[name]
+            body = compile_sql(model.sql, lake_dir, relation_of)
+            kind = model.materialization
+            con.execute(f"drop view if exists {model.relation}; drop table if exists {model.relation}")
+            con.execute(f"create {kind} {model.relation} as {body}")
+            result.models[name] = con.execute(f"select count(*) from {model.relation}").fetchone()[0]
+        result.tests = run_tests(con, graph, names)
+        result.reconciliations = [r for r in reconcile(con, graph) if _built(r.name, graph, names)]
+        _write_build_info(con, version, label, len(graph.models))
+        _check_v1_readable(con)
+        con.execute("use memory")
+        con.execute("detach wh")  # checkpoints: the file is complete and has no WAL before it is renamed
+        return result
+    finally:
+        con.close()
+
+
+def _built(reconciliation: str, graph: ModelGraph, names: list[str]) -> bool:
+    rec = next(r for r in graph.reconciliations if r.name == reconciliation)
+    return all(ref in names for ref in rec.refs)
+
+
+def _write_build_info(con: duckdb.DuckDBPyConnection, version: int, label: str, models: int) -> None:
+    con.execute(
+        "create table if not exists meta.build_info (version bigint, built_at timestamptz, source_label varchar, "
+        "duckdb_version varchar, storage_version varchar, models integer)"
+    )
+    con.execute(
+        "insert into meta.build_info values (?, ?, ?, ?, ?, ?)",
+        [version, datetime.now(UTC), label, duckdb.__version__, STORAGE_VERSION, models],
+    )
+
+
+def _check_v1_readable(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        "select schema_name || '.' || table_name || '.' || column_name, data_type from duckdb_columns() "
+        "where database_name = 'wh'"
+    ).fetchall()
+    bad = [f"{col} {typ}" for col, typ in rows if not set(re.findall(r"[A-Z_]+", typ)) <= _V1_TYPE_WORDS]
+    if bad:
+        raise TypeError(f"DuckDB 1.x cannot read these column types (cast them in the model): {', '.join(bad)}")
+
+
+def _safe_label(label: str) -> str:
+    """scheme://host[:port]/path of a URL; credentials, query string and fragment are dropped."""
+    parts = urlsplit(label)
+    if not parts.scheme or not parts.hostname:
+        return re.sub(r"[^A-Za-z0-9_.:/-]", "", label)[:100]
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}{parts.path}"
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

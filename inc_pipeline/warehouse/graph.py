@@ -1,0 +1,158 @@
+"""The SQL model graph: models, their tests and dependencies, read from `dbt_like_sql/` itself.
+
+A model is one `<layer>/<name>.sql` file; its dependencies are the `{{ ref('...') }}` and `{{ source('...') }}`
+calls in its text, never listed a second time. Its tests live in `<layer>/<name>.yml` beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+
+import yaml
+
+LAYERS = ("staging", "intermediate", "marts")  # build order of the layers, and the schema each one lands in
+MATERIALIZATION = {"staging": "view", "intermediate": "view", "marts": "table"}
+DEFAULT_SQL_DIR = Path(__file__).resolve().parents[2] / "dbt_like_sql"
+
+_CALL = re.compile(r"\{\{\s*(ref|source)\(\s*['\"]([A-Za-z_][A-Za-z0-9_]*)['\"]\s*\)\s*\}\}")
+_ANY_TEMPLATE = re.compile(r"\{\{|\{%|\{#")
+
+
+class GraphError(ValueError):
+    """A model graph that cannot be built: unknown ref, cycle, bad template or test spec (one line)."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """One SQL model: `layer.name`, its text, what it reads, and its test specs from the YAML beside it."""
+
+    name: str
+    layer: str
+    sql: str
+    path: Path
+    refs: tuple[str, ...]
+    sources: tuple[str, ...]
+    tests: tuple[dict, ...] = ()
+
+    @property
+    def relation(self) -> str:
+        """The schema-qualified relation the model materialises as."""
+        return f"{self.layer}.{self.name}"
+
+    @property
+    def materialization(self) -> str:
+        return MATERIALIZATION[self.layer]
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """A cross-endpoint comparison: SQL yielding `expected`/`actual` per key row, and how bad a gap is."""
+
+    name: str
+    sql: str
+    refs: tuple[str, ...]
+    description: str
+    severity: str = "warn"
+    tolerance: float = 0.0
+
+
+@dataclass(frozen=True)
+class ModelGraph:
+    """All models in dependency order, plus the reconciliations and SQL functions the build installs."""
+
+    models: dict[str, Model]
+    order: tuple[str, ...]
+    reconciliations: tuple[Reconciliation, ...] = ()
+    functions: tuple[str, ...] = ()  # `create macro` statements installed before any model
+    sql_dir: Path = field(default=DEFAULT_SQL_DIR)
+
+    def upstream(self, names: list[str] | tuple[str, ...]) -> list[str]:
+        """The named models and everything they read from, in build order."""
+        wanted: set[str] = set()
+        stack = list(names)
+        while stack:
+            name = stack.pop()
+            if name not in self.models:
+                raise GraphError(f"unknown model {name!r} in select")
+            if name not in wanted:
+                wanted.add(name)
+                stack.extend(self.models[name].refs)
+        return [name for name in self.order if name in wanted]
+
+    def lineage(self) -> dict[str, tuple[str, ...]]:
+        """Model -> every landed table (endpoint id) it reads, directly or through other models."""
+        return {name: self._sources_of(name) for name in self.order}
+
+    def _sources_of(self, name: str) -> tuple[str, ...]:
+        found = {src for dep in self.upstream([name]) for src in self.models[dep].sources}
+        return tuple(sorted(found))
+
+
+def dependencies(sql: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(refs, sources) named in a SQL text, in order of first use; anything else templated is an error."""
+    refs: list[str] = []
+    sources: list[str] = []
+    for kind, name in _CALL.findall(sql):
+        target = refs if kind == "ref" else sources
+        if name not in target:
+            target.append(name)
+    if _ANY_TEMPLATE.search(_CALL.sub("", sql)):
+        raise GraphError("only {{ ref('name') }} and {{ source('name') }} may be templated")
+    return tuple(refs), tuple(sources)
+
+
+def load_models(sql_dir: str | Path = DEFAULT_SQL_DIR) -> ModelGraph:
+    """Read every model, test spec and reconciliation under `sql_dir`; order models by their refs."""
+    sql_dir = Path(sql_dir)
+    models: dict[str, Model] = {}
+    for layer in LAYERS:
+        for path in sorted((sql_dir / layer).glob("*.sql")):
+            if path.stem in models:
+                raise GraphError(f"model {path.stem!r} defined twice ({models[path.stem].path}, {path})")
+            models[path.stem] = _read_model(path, layer)
+    reconciliations = tuple(_read_reconciliation(p) for p in sorted((sql_dir / "reconciliations").glob("*.sql")))
+    for item in (*models.values(), *reconciliations):
+        unknown = [ref for ref in item.refs if ref not in models]
+        if unknown:
+            raise GraphError(f"{item.name} refers to unknown model(s): {', '.join(unknown)}")
+    functions = tuple(p.read_text() for p in sorted((sql_dir / "functions").glob("*.sql")))
+    return ModelGraph(models, _order(models), reconciliations, functions, sql_dir)
+
+
+def _order(models: dict[str, Model]) -> tuple[str, ...]:
+    sorter = TopologicalSorter({name: model.refs for name, model in models.items()})
+    try:
+        return tuple(sorter.static_order())
+    except CycleError as exc:
+        raise GraphError(f"dependency cycle: {' -> '.join(exc.args[1])}") from None
+
+
+def _read_model(path: Path, layer: str) -> Model:
+    sql = path.read_text()
+    try:
+        refs, sources = dependencies(sql)
+    except GraphError as exc:
+        raise GraphError(f"{path.name}: {exc}") from None
+    spec = _read_yaml(path.with_suffix(".yml"))
+    return Model(path.stem, layer, sql, path, refs, sources, tuple(spec.get("tests", ())))
+
+
+def _read_reconciliation(path: Path) -> Reconciliation:
+    sql = path.read_text()
+    refs, _ = dependencies(sql)
+    spec = _read_yaml(path.with_suffix(".yml"))
+    severity = spec.get("severity", "warn")
+    if severity not in ("warn", "error"):
+        raise GraphError(f"{path.stem}: severity must be warn or error, not {severity!r}")
+    return Reconciliation(
+        path.stem, sql, refs, spec.get("description", ""), severity, float(spec.get("tolerance", 0))
+    )
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text()) or {}

@@ -1,0 +1,56 @@
+"""Landed tables as SQL relations: `{{ source('x') }}` -> the Parquet partitions of `x` in the lake.
+
+The lake contract (docs/architecture.md): `<lake>/<endpoint_id>/date=YYYY-MM-DD/part-0.parquet`, columns = the
+catalog's `fields` plus context columns. A table with no partition yet reads as an empty relation with the same
+columns, so every staging view binds on day one; the columns a file lacks (schema drift) read as NULL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from inc_pipeline.catalog import ENDPOINTS_BY_ID, endpoint
+
+from .graph import _CALL
+
+CONTEXT_COLUMNS = ("site_id", "dev_sn", "ap_sn", "ssid", "partition_date", "extracted_at")
+
+
+def source_columns(endpoint_id: str) -> tuple[str, ...]:
+    """Every column a landed table may hold: the catalog's record fields, then the context columns."""
+    fields = endpoint(endpoint_id).fields
+    return (*fields, *(c for c in CONTEXT_COLUMNS if c not in fields))
+
+
+def source_glob(lake_dir: Path, endpoint_id: str) -> str:
+    """The glob matching every partition file of one landed table."""
+    return (Path(lake_dir).resolve() / endpoint_id / "*" / "*.parquet").as_posix()
+
+
+def has_partitions(lake_dir: Path, endpoint_id: str) -> bool:
+    return any((Path(lake_dir) / endpoint_id).glob("date=*/*.parquet"))
+
+
+def source_relation(lake_dir: Path, endpoint_id: str) -> str:
+    """A parenthesised SQL relation for `source(endpoint_id)`: empty typed columns unioned with the Parquet."""
+    if endpoint_id not in ENDPOINTS_BY_ID:
+        raise KeyError(f"source({endpoint_id!r}) is not a catalog endpoint")
+    columns = ", ".join(f'null as "{name}"' for name in source_columns(endpoint_id))
+    empty = f"select {columns} where false"
+    if not has_partitions(lake_dir, endpoint_id):
+        return f"({empty})"
+    glob = source_glob(lake_dir, endpoint_id).replace("'", "''")
+    parquet = f"select * from read_parquet('{glob}', hive_partitioning = false, union_by_name = true)"
+    return f"({empty} union all by name {parquet})"
+
+
+def compile_sql(sql: str, lake_dir: Path, relation_of: dict[str, str]) -> str:
+    """SQL with refs replaced by schema-qualified relations and sources by lake relations."""
+
+    def expand(match) -> str:
+        kind, name = match.group(1), match.group(2)
+        if kind == "ref":
+            return relation_of[name]
+        return f"{source_relation(lake_dir, name)} as {name}"
+
+    return _CALL.sub(expand, sql)
