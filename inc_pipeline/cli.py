@@ -29,12 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="inc-pipeline", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    sim = commands.add_parser("simulator", help="serve the INC Cloud simulator on loopback")
-    sim.add_argument("--port", type=int, default=8000)
-    sim.add_argument("--seed", type=int, default=7)
-    sim.add_argument("--sites", type=int, default=3)
-    sim.add_argument("--days", type=int, default=30)
-    sim.add_argument("--api-key", default="sim-key", help="the key the simulator accepts")
+    sim = commands.add_parser("simulator", help="serve the INC Cloud simulator on loopback", add_help=False)
+    sim.add_argument("simulator_args", nargs=argparse.REMAINDER, help="--port N --seed N --sites N --days N ...")
 
     run = commands.add_parser("run", help="extract the days from --start to --end and build the warehouse")
     _add_range(run)
@@ -71,9 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "simulator":
-        from inc_pipeline.simulator.__main__ import serve_forever
+        from inc_pipeline.simulator import run_simulator_cli
 
-        return serve_forever(port=args.port, seed=args.seed, sites=args.sites, days=args.days, api_key=args.api_key)
+        run_simulator_cli(args.simulator_args)
+        return 0
     if args.command == "run":
         from inc_pipeline.ops.run import run_range
 
