@@ -89,7 +89,9 @@ def _skip_limit(fetch: Fetch, endpoint: Endpoint, params: dict) -> Iterator[Page
         if _stalled(endpoint, records, seen):
             return
         yield Page(records, data, number)
-        skip += len(records)
+        # Advance by the page size asked for, not by the records received: a server that repeats the previous
+        # page's last record must not push the offset past a record we have not seen.
+        skip += size
         total = total_of(data, protocol.TOTAL_COUNT_KEYS)
         if len(records) < size or (total is not None and skip >= total):
             return

@@ -10,6 +10,7 @@ import json
 import threading
 from collections import deque
 from dataclasses import replace
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -107,3 +108,35 @@ def scripted_client(scripted, tmp_path):
         timeout=(2, 5),
     ) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def client_state_dir(tmp_path_factory):
+    """One pacing/quota state for every simulator test, so consecutive tests are paced against each other too."""
+    return tmp_path_factory.mktemp("client-state")
+
+
+@pytest.fixture
+def sim(request):
+    """The API twin: the shared `simulator` fixture of tests/conftest.py when it exists, else our own instance.
+
+    Counters and faults are reset before and after, so each test reads its own `/__sim/stats`.
+    """
+    from inc_pipeline.simulator import SimulatorConfig, SimulatorServer
+
+    try:
+        server = request.getfixturevalue("simulator")
+    except pytest.FixtureLookupError:
+        server = SimulatorServer(SimulatorConfig(seed=3, sites=2, days=10, end_date=date(2024, 3, 10))).start()
+        request.addfinalizer(server.stop)
+    server.set_faults(None)
+    server.reset()
+    yield server
+    server.set_faults(None)
+
+
+@pytest.fixture
+def sim_client(sim, client_state_dir):
+    """An IncClient on the simulator with quick backoff, paced by the catalog's stated limits."""
+    with IncClient(sim.base_url, sim.api_key, state_dir=client_state_dir, backoff_base=0.05, timeout=(2, 10)) as c:
+        yield c
