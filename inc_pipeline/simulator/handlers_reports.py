@@ -37,7 +37,7 @@ def _week_records(call: Call, site: int, start: int, end: int) -> list[dict]:
 
 def _month_records(call: Call, site: int, start: int, end: int) -> list[dict]:
     out = []
-    for first, last in stats.complete_months(start, end):
+    for first, last in stats.complete_months(call.world, start, end):
         f = stats.figures(call.world, [site], first * DAY_MS, (last + 1) * DAY_MS - 1)
         out.append(_record(site, stats.date_text(first)[:7], f))
     return out

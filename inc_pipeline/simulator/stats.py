@@ -134,14 +134,14 @@ def ssids(world: World, shops: list[int], start: int, end: int) -> list[dict]:
 
 
 def complete_weeks(world: World, start: int, end: int) -> list[int]:
-    """Monday day-index of every ISO week whose Sunday falls in [start, end]."""
-    return [d - 6 for d in range(start // DAY_MS, end // DAY_MS + 1) if (d + 3) % 7 == 6]
+    """Monday day-index of every ISO week whose Sunday falls in [start, end] and in the world."""
+    return [d - 6 for d in world.days_between(start, end) if (d + 3) % 7 == 6]
 
 
-def complete_months(start: int, end: int) -> list[tuple[int, int]]:
-    """(first day, last day) of every calendar month whose last day falls in [start, end]."""
+def complete_months(world: World, start: int, end: int) -> list[tuple[int, int]]:
+    """(first day, last day) of every calendar month whose last day falls in [start, end] and in the world."""
     out = []
-    for d in range(start // DAY_MS, end // DAY_MS + 1):
+    for d in world.days_between(start, end):
         date = EPOCH + dt.timedelta(days=d)
         if (date + dt.timedelta(days=1)).day == 1:
             out.append((d - date.day + 1, d))
