@@ -86,16 +86,17 @@ def pandas_dtype(endpoint: Endpoint, column: str) -> object:
 
 def _kind_checks(kind: Kind) -> list[pa.Check]:
     if kind in (Kind.COUNT, Kind.MEASURE, Kind.EPOCH_MS):
-        return [pa.Check.ge(0, name="non_negative")]
+        return [pa.Check.ge(0, name="non_negative", error="non_negative")]
     return []
 
 
 def _rule_check(rule: Rule, window: tuple[int, int] | None) -> pa.Check | None:
     if rule.check == "isin":
-        return pa.Check.isin(list(rule.values), name=f"isin({'|'.join(map(str, rule.values))})")
+        label = f"isin({'|'.join(map(str, rule.values))})"
+        return pa.Check.isin(list(rule.values), name=label, error=label)
     if rule.check == "mac":
         pattern = MAC_OR_EMPTY_PATTERN if rule.allow_empty else MAC_PATTERN
-        return pa.Check.str_matches(pattern, name="mac_address")
+        return pa.Check.str_matches(pattern, name="mac_address", error="mac_address")
     if rule.check == "in_window":
         if window is None:
             return None

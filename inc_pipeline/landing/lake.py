@@ -1,0 +1,276 @@
+"""The Parquet lake: `<root>/lake/<table>/date=YYYY-MM-DD/part-0.parquet`, zstd, replaced atomically.
+
+A partition is written to a temporary file beside its final name, fsynced, then `os.replace`d over it, so a reader
+sees the old partition or the new one, never half of either. A partition that landed with no rows is an empty file
+with the table's schema: "landed, zero rows" differs from "never landed" (no directory).
+Quarantine follows the same layout under `<root>/quarantine/`.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow
+import pyarrow.parquet as pq
+
+from inc_pipeline.catalog import ENDPOINTS_BY_ID
+
+from .rules import landing_key
+from .schemas import arrow_schema, empty_frame
+
+PART_FILE = "part-0.parquet"
+COMPRESSION = "zstd"
+
+
+class LakeError(RuntimeError):
+    """A lake file cannot be read or written; the message names the file and what to do."""
+
+
+class Lake:
+    """The data directory: `lake/`, `quarantine/` and `archive/` under `root`."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self.lake_dir = self.root / "lake"
+        self.quarantine_dir = self.root / "quarantine"
+        self.archive_dir = self.root / "archive"
+
+    def partition_path(self, table: str, day: date) -> Path:
+        return self.lake_dir / table / f"date={day.isoformat()}" / PART_FILE
+
+    def quarantine_path(self, table: str, day: date) -> Path:
+        return self.quarantine_dir / table / f"date={day.isoformat()}" / PART_FILE
+
+    def partition_writer(
+        self,
+        table: str,
+        schema_columns: Sequence[str] | pyarrow.Schema | None = None,
+        *,
+        dates: Iterable[date] = (),
+        key: Sequence[str] | None = None,
+    ) -> PartitionWriter:
+        """A writer replacing the partitions it touches (and every day in `dates`, even with no rows) on commit.
+
+        `schema_columns`: the landed columns (default: every column of the catalog table; fewer when personal
+        columns were dropped), or an explicit Arrow schema for a table outside the catalog.
+        """
+        schema = _table_schema(table, schema_columns)
+        if key is None:
+            key = landing_key(ENDPOINTS_BY_ID[table]) if table in ENDPOINTS_BY_ID else ()
+        return PartitionWriter(self.lake_dir / table, schema, tuple(k for k in key if k in schema.names), dates)
+
+    def replace_partitions(
+        self, table: str, dates: Iterable[date], frames: Iterable[pd.DataFrame], schema_columns=None
+    ) -> dict[date, int]:
+        """Replace the partitions of `dates` with the rows of `frames`; returns rows landed per day."""
+        with self.partition_writer(table, schema_columns, dates=dates) as writer:
+            for frame in frames:
+                writer.add(frame)
+            return writer.commit()
+
+    def write_quarantine(self, table: str, day: date, frame: pd.DataFrame) -> Path | None:
+        """Replace the day's quarantine with `frame` (atomically); an empty frame removes it."""
+        path = self.quarantine_path(table, day)
+        if frame.empty:
+            path.unlink(missing_ok=True)
+            return None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{PART_FILE}.{uuid.uuid4().hex}.tmp")
+        try:
+            pq.write_table(pyarrow.Table.from_pandas(frame, preserve_index=False), temporary, compression=COMPRESSION)
+            _publish(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return path
+
+    def partitions(self, table: str) -> list[date]:
+        """The days that have landed (with or without rows), oldest first."""
+        base = self.lake_dir / table
+        if not base.is_dir():
+            return []
+        days = [date.fromisoformat(p.parent.name.removeprefix("date=")) for p in base.glob(f"date=*/{PART_FILE}")]
+        return sorted(days)
+
+    def read(self, table: str, dates: Iterable[date] | None = None) -> pd.DataFrame:
+        """The rows of the table (or of `dates` that landed), with the landed dtypes."""
+        days = self.partitions(table) if dates is None else [d for d in dates if self.partition_path(table, d).exists()]
+        frames = [_read_parquet(self.partition_path(table, day)) for day in days]
+        if not frames:
+            return empty_frame(ENDPOINTS_BY_ID[table]) if table in ENDPOINTS_BY_ID else pd.DataFrame()
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def read_quarantine(self, table: str, day: date) -> pd.DataFrame:
+        path = self.quarantine_path(table, day)
+        return _read_parquet(path) if path.exists() else pd.DataFrame()
+
+    def row_count(self, table: str, day: date) -> int | None:
+        """Rows in the partition: None if it never landed, 0 if it landed empty."""
+        path = self.partition_path(table, day)
+        if not path.exists():
+            return None
+        try:
+            return pq.ParquetFile(path).metadata.num_rows
+        except (pyarrow.ArrowException, OSError) as error:
+            raise _corrupt(path, day, error) from None
+
+
+class PartitionWriter:
+    """Streams pages into one temporary Parquet file per day; `commit` swaps them in, an exception discards them.
+
+    Memory holds one page and the natural keys seen so far (to drop a key repeated on a later page: the first
+    landed wins, since earlier pages are already on disk).
+    """
+
+    def __init__(self, table_dir: Path, schema: pyarrow.Schema, key: tuple[str, ...], dates: Iterable[date]):
+        self.table_dir = table_dir
+        self.schema = schema
+        self.key = key
+        self.declared = set(dates)
+        self.rows: dict[date, int] = {}
+        self.duplicates_dropped = 0
+        self._open: dict[date, _OpenPart] = {}
+        self._seen: dict[date, set[tuple]] = {}
+        self._done = False
+
+    def __enter__(self) -> PartitionWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is not None:
+            self.abort()
+        elif not self._done:
+            self.commit()
+
+    def add(self, frame: pd.DataFrame) -> int:
+        """Route the page's rows to their days; returns the rows written (after repeated keys are dropped)."""
+        if self._done:
+            raise LakeError("partition writer already committed or aborted")
+        missing = [c for c in self.schema.names if c not in frame.columns]
+        if missing:
+            raise LakeError(f"{self.table_dir.name}: frame lacks landed columns {missing}")
+        written = 0
+        for day, rows in frame.groupby("partition_date", sort=False, dropna=False):
+            written += self._write_day(_as_date(day, self.table_dir.name), rows[self.schema.names])
+        return written
+
+    def commit(self) -> dict[date, int]:
+        """Replace every touched or declared partition; returns rows landed per day."""
+        if self._done:
+            return self.rows
+        try:
+            for day in self.declared - self._open.keys():
+                self._part(day)
+            for part in self._open.values():
+                part.writer.close()
+                _publish(part.temporary, part.path)
+        except BaseException:
+            self.abort()
+            raise
+        self._done = True
+        return self.rows
+
+    def abort(self) -> None:
+        """Discard every temporary file; the old partitions stay as they were."""
+        for part in self._open.values():
+            part.discard()
+        self._open.clear()
+        self._done = True
+
+    def _write_day(self, day: date, rows: pd.DataFrame) -> int:
+        if self.declared and day not in self.declared:
+            raise LakeError(f"{self.table_dir.name}: row for {day} outside the partitions being replaced")
+        rows = self._drop_seen(day, rows)
+        part = self._part(day)
+        if len(rows):
+            part.writer.write_table(pyarrow.Table.from_pandas(rows, schema=self.schema, preserve_index=False))
+        self.rows[day] += len(rows)
+        return len(rows)
+
+    def _drop_seen(self, day: date, rows: pd.DataFrame) -> pd.DataFrame:
+        if not self.key:
+            return rows
+        seen = self._seen.setdefault(day, set())
+        keep = []
+        for key in rows[list(self.key)].itertuples(index=False, name=None):
+            keep.append(key not in seen)
+            seen.add(key)
+        self.duplicates_dropped += keep.count(False)
+        return rows.loc[keep]
+
+    def _part(self, day: date) -> _OpenPart:
+        if day not in self._open:
+            self._open[day] = _OpenPart(self.table_dir / f"date={day.isoformat()}" / PART_FILE, self.schema)
+            self.rows.setdefault(day, 0)
+        return self._open[day]
+
+
+class _OpenPart:
+    """One day's temporary file, beside its final name so the rename stays on one file system."""
+
+    def __init__(self, path: Path, schema: pyarrow.Schema):
+        self.path = path
+        self.created_dir = not path.parent.exists()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.temporary = path.with_name(f".{PART_FILE}.{uuid.uuid4().hex}.tmp")
+        self.writer = pq.ParquetWriter(self.temporary, schema, compression=COMPRESSION)
+
+    def discard(self) -> None:
+        try:
+            self.writer.close()
+        finally:
+            self.temporary.unlink(missing_ok=True)
+            if self.created_dir and self.path.parent.exists() and not any(self.path.parent.iterdir()):
+                self.path.parent.rmdir()
+
+
+def _publish(temporary: Path, path: Path) -> None:
+    """fsync the finished file, rename it over the old one, fsync the directory so the rename is durable."""
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _table_schema(table: str, schema_columns) -> pyarrow.Schema:
+    if isinstance(schema_columns, pyarrow.Schema):
+        return schema_columns
+    if table not in ENDPOINTS_BY_ID:
+        raise LakeError(f"{table!r} is not a catalog table: pass its Arrow schema")
+    endpoint = ENDPOINTS_BY_ID[table]
+    columns = list(schema_columns) if schema_columns is not None else None
+    typed = arrow_schema(endpoint, columns)
+    # Carry pandas metadata so reads give back Int64 / string dtypes, not float64 / object.
+    return pyarrow.Table.from_pandas(empty_frame(endpoint)[typed.names], schema=typed, preserve_index=False).schema
+
+
+def _as_date(value, table: str) -> date:
+    if value is None or pd.isna(value):
+        raise LakeError(f"{table}: rows without partition_date cannot land (validate them first)")
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pq.read_table(path).to_pandas()
+    except (pyarrow.ArrowException, OSError) as error:
+        raise _corrupt(path, None, error) from None
+
+
+def _corrupt(path: Path, day: date | None, error: Exception) -> LakeError:
+    day_text = day.isoformat() if day else path.parent.name.removeprefix("date=")
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return LakeError(
+        f"{path} is not readable Parquet ({reason}); re-land the partition: "
+        f"inc-pipeline run --start {day_text} --end {day_text}"
+    )

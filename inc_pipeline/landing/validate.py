@@ -1,0 +1,116 @@
+"""Validation: good rows land, bad rows go to quarantine with the check they failed, nothing is silently dropped.
+
+A quarantined row keeps the landed row's columns and adds `failed_check`, `column`, `value` (the raw value as
+text) and `source_row` (the row's position in the frame given to `validate`). A row failing several checks appears once per failure; `ValidationResult.rows_quarantined` counts rows.
+Repeats of a natural key (the API repeats records across pages) are not failures: the last one is kept and the
+others are counted in `duplicates_dropped`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+from inc_pipeline.catalog.model import Endpoint
+
+from .normalise import ATTRS_KEY, failures_of
+from .rules import landing_key
+from .schemas import TEXT, schema_for
+
+QUARANTINE_COLUMNS = ("failed_check", "column", "value", "source_row")
+RENAMED_PREFIX = "record_"  # a record field named like a quarantine column (ssid_client_macs.value) is kept so
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """How the answer's fields differ from the catalog's: new fields, and listed fields no record carried."""
+
+    unknown_fields: set[str] = field(default_factory=set)
+    missing_fields: set[str] = field(default_factory=set)
+
+    @property
+    def drifted(self) -> bool:
+        return bool(self.unknown_fields or self.missing_fields)
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    good: pd.DataFrame
+    quarantined: pd.DataFrame
+    drift: DriftReport
+    duplicates_dropped: int = 0
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Distinct rows in quarantine (a row failing two checks has two quarantine lines)."""
+        return int(self.quarantined["source_row"].nunique()) if "source_row" in self.quarantined else 0
+
+    @property
+    def failed_checks(self) -> dict[str, int]:
+        """Quarantine lines per check, for materialization metadata."""
+        return dict(Counter(self.quarantined["failed_check"]))
+
+
+def validate(endpoint: Endpoint, frame: pd.DataFrame, *, window: tuple[int, int] | None) -> ValidationResult:
+    """Split a `to_frame` frame into rows that land and rows that go to quarantine; report drift."""
+    attrs = frame.attrs.get(ATTRS_KEY, {})
+    drift = DriftReport(set(attrs.get("unknown_fields", ())), set(attrs.get("missing_fields", ())))
+    coercion = [(f.row, f.column, f.value, f.check) for f in failures_of(frame)]  # rows are positions
+    frame = frame.reset_index(drop=True)
+
+    frame, duplicates = _drop_repeated_keys(frame, landing_key(endpoint))
+    coercion = [failure for failure in coercion if failure[0] in frame.index]
+    failures = _merge(coercion, _schema_failures(endpoint, frame, window))
+    bad_rows = sorted({row for row, *_ in failures})
+    good = frame.drop(index=bad_rows).reset_index(drop=True)
+    good.attrs = {}
+    return ValidationResult(good, _quarantine(frame, failures), drift, duplicates)
+
+
+def _drop_repeated_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
+    keyed = frame[list(key)].notna().all(axis=1)
+    repeated = keyed & frame.duplicated(subset=list(key), keep="last")
+    return frame.loc[~repeated], int(repeated.sum())
+
+
+def _schema_failures(endpoint: Endpoint, frame: pd.DataFrame, window: tuple[int, int] | None) -> list[tuple]:
+    try:
+        schema_for(endpoint, window=window).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return list(_failure_rows(errors.failure_cases, frame.index))
+    return []
+
+
+def _failure_rows(cases: pd.DataFrame, index: pd.Index):
+    """pandera's failure cases as (row, column, value, check); a table-level failure (no row) hits every row."""
+    for case in cases.itertuples(index=False):
+        rows = index if pd.isna(case.index) else [int(case.index)]
+        for row in rows:
+            yield row, case.column, case.failure_case, str(case.check)
+
+
+def _merge(coercion: list[tuple], schema: list[tuple]) -> list[tuple]:
+    """Coercion failures first; a schema failure on a cell already reported (its value became null) is noise."""
+    seen = {(row, column) for row, column, *_ in coercion}
+    return coercion + [f for f in schema if (f[0], f[1]) not in seen]
+
+
+def _quarantine(frame: pd.DataFrame, failures: list[tuple]) -> pd.DataFrame:
+    renamed = {c: RENAMED_PREFIX + c for c in QUARANTINE_COLUMNS if c in frame.columns}
+    rows = [row for row, *_ in failures]
+    quarantined = frame.loc[rows].rename(columns=renamed).reset_index(drop=True)
+    quarantined.attrs = {}
+    quarantined["failed_check"] = pd.Series([f[3] for f in failures], dtype=TEXT)
+    quarantined["column"] = pd.Series([f[1] for f in failures], dtype=TEXT)
+    quarantined["value"] = pd.Series([_as_text(f[2]) for f in failures], dtype=TEXT)
+    quarantined["source_row"] = pd.Series(rows, dtype="Int64")
+    return quarantined
+
+
+def _as_text(value) -> str | None:
+    if value is None or (not isinstance(value, list | dict) and pd.isna(value)):
+        return None
+    return str(value)
