@@ -59,10 +59,10 @@ class Faults:
 
 def spoil(data, kind: str, rng: random.Random):
     """Apply a data fault to an answer's `data`, in place where possible; returns the data."""
-    for record in _records(data):
+    for n, record in enumerate(_records(data)):
         if kind == "schema_drift":
             record["extraField"] = "drift"
-        elif kind == "bad_values" and rng.random() < 0.3:
+        elif kind == "bad_values" and (n == 0 or rng.random() < 0.3):  # the first record always: faults must show
             numeric = [f for f in NUMERIC_FIELDS if f in record]
             enums = [f for f in ENUM_FIELDS if f in record]
             if numeric:
