@@ -131,9 +131,8 @@ def _build_into(
         for name in names:
             model = graph.models[name]
             body = compile_sql(model.sql, lake_dir, relation_of)
-            kind = model.materialization
-            con.execute(f"drop view if exists {model.relation}; drop table if exists {model.relation}")
-            con.execute(f"create {kind} {model.relation} as {body}")
+            _drop_existing(con, model.layer, model.name)
+            con.execute(f"create {model.materialization} {model.relation} as {body}")
             result.models[name] = con.execute(f"select count(*) from {model.relation}").fetchone()[0]
         result.tests = run_tests(con, graph, names)
         result.reconciliations = [r for r in reconcile(con, graph) if _built(r.name, graph, names)]
@@ -144,6 +143,17 @@ def _build_into(
         return result
     finally:
         con.close()
+
+
+def _drop_existing(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
+    """Drop a relation left by the previous build (select mode), whether it was a table or a view."""
+    found = con.execute(
+        "select table_type from information_schema.tables where table_catalog = 'wh' and table_schema = ? "
+        "and table_name = ?",
+        [schema, name],
+    ).fetchone()
+    if found:
+        con.execute(f"drop {'view' if found[0] == 'VIEW' else 'table'} {schema}.{name}")
 
 
 def _built(reconciliation: str, graph: ModelGraph, names: list[str]) -> bool:

@@ -109,8 +109,7 @@ def reconcile(con: duckdb.DuckDBPyConnection, graph: ModelGraph | None = None) -
         body = compile_sql(rec.sql, graph.sql_dir, relation_of)
         gap = "abs(coalesce(actual, 0) - coalesce(expected, 0))"
         compared, disagreeing, worst = con.execute(
-            f"select count(*), count(*) filter (where {gap} > {rec.tolerance}), coalesce(max({gap}), 0) "
-            f"from ({body})"
+            f"select count(*), count(*) filter (where {gap} > {rec.tolerance}), coalesce(max({gap}), 0) from ({body})"
         ).fetchone()
         results.append(
             ReconciliationResult(

@@ -147,9 +147,7 @@ def _read_reconciliation(path: Path) -> Reconciliation:
     severity = spec.get("severity", "warn")
     if severity not in ("warn", "error"):
         raise GraphError(f"{path.stem}: severity must be warn or error, not {severity!r}")
-    return Reconciliation(
-        path.stem, sql, refs, spec.get("description", ""), severity, float(spec.get("tolerance", 0))
-    )
+    return Reconciliation(path.stem, sql, refs, spec.get("description", ""), severity, float(spec.get("tolerance", 0)))
 
 
 def _read_yaml(path: Path) -> dict:

@@ -1,0 +1,137 @@
+"""Marts from known input, de-duplication, privacy, and the publish-or-leave-untouched rule."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from inc_pipeline.warehouse import DEFAULT_SQL_DIR, BuildFailed, build_warehouse, published_version
+
+from .conftest import DAYS, SITES, guests, land
+
+LABEL = "http://127.0.0.1:8000"
+
+
+def query(data_dir, sql):
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_guest_daily_equals_the_landed_counts(data_dir):
+    build_warehouse(data_dir, source_label=LABEL)
+    rows = query(data_dir, "select site_id, date, new_guests, regular_guests, total_guests from marts.guest_daily")
+    expected = {
+        (g["site_id"], day, g["new"], g["old"], g["total"]) for day in DAYS[:2] for g in map(guests, SITES, [day] * 2)
+    }
+    assert set(rows) == expected
+
+
+def test_vendor_share_sums_to_one_per_site_day(data_dir):
+    build_warehouse(data_dir, source_label=LABEL)
+    sums = query(data_dir, "select site_id, date, sum(share) from marts.vendor_daily group by all")
+    assert len(sums) == len(SITES) * 2
+    assert all(total == pytest.approx(1.0) for *_, total in sums)
+
+
+def test_reconciliations_agree_on_consistent_input(data_dir):
+    result = build_warehouse(data_dir, source_label=LABEL)
+    assert {r.name for r in result.reconciliations} >= {"report_daily_vs_guest_daily", "vendor_clients_vs_guests"}
+    assert all(r.passed and r.rows_compared == 4 for r in result.reconciliations)
+
+
+def test_latest_extraction_wins_on_the_natural_key(data_dir):
+    day = DAYS[2]
+    early, late = datetime(2025, 3, 6, 1, tzinfo=UTC), datetime(2025, 3, 6, 2, tzinfo=UTC)
+    hour = "2025-03-05 10:00:00"
+    land(
+        data_dir / "lake",
+        "history_hour_client_count_detail",
+        DAYS[1],
+        [{"site_id": "101", "time": hour, "clientCount": 1}],
+        early,
+    )
+    land(
+        data_dir / "lake",
+        "history_hour_client_count_detail",
+        day,
+        [{"site_id": "101", "time": hour, "clientCount": 7}],
+        late,
+    )
+    build_warehouse(data_dir, source_label=LABEL)
+    assert query(data_dir, "select site_id, hour, clients from marts.guest_hourly") == [
+        ("101", datetime(2025, 3, 5, 10, tzinfo=UTC), 7)
+    ]
+
+
+def test_auth_sessions_carry_no_personal_columns(data_dir):
+    build_warehouse(data_dir, source_label=LABEL)
+    columns = {
+        row[0] for row in query(data_dir, "select column_name from duckdb_columns() where table_name = 'auth_sessions'")
+    }
+    assert columns == {
+        "site_id", "session_start", "duration_s", "auth_type", "client_key", "vendor", "terminal_model", "ap_mac",
+        "upstream", "downstream",
+    }  # fmt: skip
+    assert query(data_dir, "select distinct auth_type from marts.auth_sessions") == [("SMS",)]
+
+
+def test_tables_without_partitions_build_as_empty_marts(data_dir):
+    result = build_warehouse(data_dir, source_label=LABEL)
+    assert result.models["device_inventory"] == 0
+    assert query(data_dir, "select count(*) from marts.ap_inventory") == [(0,)]
+
+
+def test_build_info_counts_versions_and_keeps_no_secret(data_dir):
+    build_warehouse(data_dir, source_label="https://user:s3cret@api.example:8000/v1?apikey=abc#x")
+    second = build_warehouse(data_dir, source_label=LABEL)
+    assert second.version == 2 == published_version(data_dir / "warehouse.duckdb")
+    labels = query(data_dir, "select version, source_label from meta.build_info order by version")
+    assert labels == [(2, LABEL)]
+    assert list((data_dir / ".build").glob("*.duckdb*")) == []
+
+
+def test_failing_blocking_test_leaves_the_published_warehouse_untouched(data_dir, tmp_path):
+    build_warehouse(data_dir, source_label=LABEL)
+    before = (data_dir / "warehouse.duckdb").read_bytes()
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(DEFAULT_SQL_DIR, sql_dir)
+    spec = sql_dir / "marts" / "guest_daily.yml"
+    spec.write_text(spec.read_text() + "  - expression: total_guests > 1000\n    name: impossible\n")
+    with pytest.raises(BuildFailed, match="guest_daily: impossible"):
+        build_warehouse(data_dir, sql_dir, source_label=LABEL)
+    assert (data_dir / "warehouse.duckdb").read_bytes() == before
+    assert list((data_dir / ".build").glob("*.duckdb*")) == []
+
+
+def test_warn_severity_is_reported_without_blocking(data_dir, tmp_path):
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(DEFAULT_SQL_DIR, sql_dir)
+    spec = sql_dir / "marts" / "guest_daily.yml"
+    spec.write_text(spec.read_text() + "  - expression: total_guests > 1000\n    name: odd\n    severity: warn\n")
+    result = build_warehouse(data_dir, sql_dir, source_label=LABEL)
+    odd = next(t for t in result.tests if t.name == "odd")
+    assert (odd.failures, odd.blocking, result.published) == (4, False, data_dir / "warehouse.duckdb")
+
+
+def test_a_type_duckdb_1_cannot_read_is_never_published(data_dir, tmp_path):
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(DEFAULT_SQL_DIR, sql_dir)
+    (sql_dir / "marts" / "nanos.sql").write_text(
+        "select cast(extracted_at as timestamptz_ns) as t from {{ ref('stg_history_day_client_count') }}"
+    )
+    with pytest.raises(TypeError, match="marts.nanos.t TIMESTAMPTZ_NS"):
+        build_warehouse(data_dir, sql_dir, source_label=LABEL)
+    assert not (data_dir / "warehouse.duckdb").exists()
+
+
+def test_select_rebuilds_one_mart_on_top_of_the_published_warehouse(data_dir):
+    build_warehouse(data_dir, source_label=LABEL)
+    land(data_dir / "lake", "history_day_client_count", DAYS[2], [guests(site, DAYS[2]) for site in SITES])
+    result = build_warehouse(data_dir, source_label=LABEL, select=["guest_daily"])
+    assert set(result.models) == {"stg_history_day_client_count", "guest_daily"}
+    assert query(data_dir, "select count(*) from marts.guest_daily") == [(6,)]
+    assert query(data_dir, "select count(*) from marts.vendor_daily") == [(8,)]  # kept from the first build
+    assert query(data_dir, "select max(version) from meta.build_info") == [(2,)]

@@ -1,0 +1,72 @@
+"""The model graph is read from the SQL itself: refs, sources, order, lineage, one-line errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from inc_pipeline.catalog import ENDPOINTS
+from inc_pipeline.warehouse import DEFAULT_SQL_DIR, GraphError, load_models
+from inc_pipeline.warehouse.graph import dependencies
+
+
+def test_dependencies_are_read_from_the_sql():
+    sql = "select * from {{ ref('a') }} join {{ source('auth_history') }} using (x) join {{ref(\"a\")}} using (y)"
+    assert dependencies(sql) == (("a",), ("auth_history",))
+
+
+def test_other_templating_is_refused():
+    with pytest.raises(GraphError, match="only"):
+        dependencies("select {{ var('x') }}")
+
+
+def test_every_endpoint_has_exactly_one_staging_model():
+    graph = load_models()
+    staging = {m.name: m for m in graph.models.values() if m.layer == "staging"}
+    assert set(staging) == {f"stg_{e.id}" for e in ENDPOINTS}
+    for endpoint in ENDPOINTS:
+        assert staging[f"stg_{endpoint.id}"].sources == (endpoint.id,)
+
+
+def test_order_puts_every_model_after_what_it_reads():
+    graph = load_models()
+    position = {name: i for i, name in enumerate(graph.order)}
+    for model in graph.models.values():
+        assert all(position[ref] < position[model.name] for ref in model.refs)
+        assert model.layer != "staging" or not model.refs
+
+
+def test_lineage_reaches_the_endpoints_through_intermediate_models():
+    lineage = load_models().lineage()
+    assert lineage["guest_daily"] == ("history_day_client_count",)
+    assert lineage["dwell_daily"] == ("history_client_stay_avg_duration", "history_client_stay_duration_ratio")
+    assert lineage["ap_inventory"] == ("ap_gps_by_ap_sn", "ap_gps_by_device_sn", "device_ap_info")
+
+
+def test_upstream_selects_a_model_with_its_ancestors():
+    graph = load_models()
+    assert graph.upstream(["vendor_daily"]) == ["stg_history_vendor_data", "vendor_daily"]
+
+
+def _copy_sql(tmp_path: Path) -> Path:
+    target = tmp_path / "sql"
+    shutil.copytree(DEFAULT_SQL_DIR, target)
+    return target
+
+
+def test_unknown_ref_is_a_one_line_error(tmp_path):
+    sql_dir = _copy_sql(tmp_path)
+    (sql_dir / "marts" / "broken.sql").write_text("select * from {{ ref('stg_nowhere') }}")
+    with pytest.raises(GraphError, match=r"^broken refers to unknown model\(s\): stg_nowhere$"):
+        load_models(sql_dir)
+
+
+def test_cycle_is_a_one_line_error(tmp_path):
+    sql_dir = _copy_sql(tmp_path)
+    (sql_dir / "marts" / "one.sql").write_text("select * from {{ ref('two') }}")
+    (sql_dir / "marts" / "two.sql").write_text("select * from {{ ref('one') }}")
+    with pytest.raises(GraphError, match="^dependency cycle: ") as error:
+        load_models(sql_dir)
+    assert "\n" not in str(error.value)
