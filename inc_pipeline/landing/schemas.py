@@ -72,7 +72,9 @@ def arrow_schema(endpoint: Endpoint, columns: list[str] | None = None) -> pyarro
 
 def empty_frame(endpoint: Endpoint) -> pd.DataFrame:
     """A zero-row frame with the landed table's columns and dtypes."""
-    return pd.DataFrame({name: pd.Series([], dtype=pandas_dtype(endpoint, name)) for name in expected_columns(endpoint)})
+    return pd.DataFrame(
+        {name: pd.Series([], dtype=pandas_dtype(endpoint, name)) for name in expected_columns(endpoint)}
+    )
 
 
 def pandas_dtype(endpoint: Endpoint, column: str) -> object:

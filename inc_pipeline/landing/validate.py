@@ -1,7 +1,8 @@
 """Validation: good rows land, bad rows go to quarantine with the check they failed, nothing is silently dropped.
 
 A quarantined row keeps the landed row's columns and adds `failed_check`, `column`, `value` (the raw value as
-text) and `source_row` (the row's position in the frame given to `validate`). A row failing several checks appears once per failure; `ValidationResult.rows_quarantined` counts rows.
+text) and `source_row` (the row's position in the frame given to `validate`). A row failing several checks
+appears once per failure; `ValidationResult.rows_quarantined` counts rows.
 Repeats of a natural key (the API repeats records across pages) are not failures: the last one is kept and the
 others are counted in `duplicates_dropped`.
 """
