@@ -1,0 +1,138 @@
+"""The lake: typed round trips, atomic replacement, empty partitions, streaming pages, readable errors."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+
+from inc_pipeline.catalog import endpoint
+from inc_pipeline.landing import Lake, LakeError, expected_columns, protect, validate
+
+from .helpers import DAY, DAY_START_MS, WINDOW, frame_of, good_record
+
+AP_INFO = endpoint("device_ap_info")
+
+
+def _good(entry, records, partition_date=DAY):
+    return validate(entry, frame_of(entry, records, partition_date=partition_date), window=None).good
+
+
+def _files(root):
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_round_trip_preserves_values_and_types(tmp_path):
+    lake = Lake(tmp_path)
+    frame = _good(AP_INFO, [good_record(AP_INFO, n) for n in range(3)])
+    assert lake.replace_partitions("device_ap_info", [DAY], [frame]) == {DAY: 3}
+    back = lake.read("device_ap_info")
+    pd.testing.assert_frame_equal(back, frame)
+    assert lake.partition_path("device_ap_info", DAY).relative_to(tmp_path).as_posix() == (
+        "lake/device_ap_info/date=2026-11-19/part-0.parquet"
+    )
+    assert lake.row_count("device_ap_info", DAY) == 3
+
+
+def test_zero_rows_land_an_empty_typed_file_unlike_never_landed(tmp_path):
+    lake = Lake(tmp_path)
+    lake.replace_partitions("device_ap_info", [DAY], [])
+    assert lake.row_count("device_ap_info", DAY) == 0
+    assert lake.row_count("device_ap_info", DAY - timedelta(days=1)) is None
+    empty = lake.read("device_ap_info", [DAY])
+    assert list(empty.columns) == expected_columns(AP_INFO) and empty["apStatus"].dtype == "Int64"
+
+
+def test_a_crash_inside_the_writer_leaves_the_old_partition_and_no_temp_files(tmp_path):
+    lake = Lake(tmp_path)
+    old = _good(AP_INFO, [good_record(AP_INFO, 0)])
+    lake.replace_partitions("device_ap_info", [DAY], [old])
+    before = _files(tmp_path)
+    with pytest.raises(RuntimeError, match="network gone"):
+        with lake.partition_writer("device_ap_info", dates=[DAY, DAY + timedelta(days=1)]) as writer:
+            writer.add(_good(AP_INFO, [good_record(AP_INFO, n) for n in range(5)]))
+            raise RuntimeError("network gone")
+    assert _files(tmp_path) == before  # no *.tmp, no half-made directory for the new day
+    pd.testing.assert_frame_equal(lake.read("device_ap_info"), old)
+
+
+def test_relanding_replaces_the_partition_identically(tmp_path):
+    lake = Lake(tmp_path)
+    frame = _good(AP_INFO, [good_record(AP_INFO, n) for n in range(3)])
+    lake.replace_partitions("device_ap_info", [DAY], [frame])
+    first = _digest(lake.partition_path("device_ap_info", DAY))
+    lake.replace_partitions("device_ap_info", [DAY], [frame])
+    assert _digest(lake.partition_path("device_ap_info", DAY)) == first
+    lake.replace_partitions("device_ap_info", [DAY], [frame.iloc[:1]])
+    assert lake.row_count("device_ap_info", DAY) == 1
+
+
+def test_pages_stream_to_disk_one_at_a_time_and_days_are_routed(tmp_path, monkeypatch):
+    entry = endpoint("auth_history")
+    lake = Lake(tmp_path)
+    monkeypatch.setattr(pd, "concat", _forbidden)  # the writer must never gather pages in memory
+    days = [DAY + timedelta(days=n) for n in range(3)]
+    with lake.partition_writer("auth_history", dates=days) as writer:
+        for page in range(4):
+            records = [
+                good_record(entry, page * 10 + n) | {"access_start_time": DAY_START_MS + n * 86_400_000}
+                for n in range(2)
+            ]
+            writer.add(_good(entry, records, partition_date=None))
+        writer.add(_good(entry, records, partition_date=None))  # a page the API repeated
+    monkeypatch.undo()
+    assert writer.rows == {days[0]: 4, days[1]: 4, days[2]: 0}
+    assert writer.duplicates_dropped == 2
+    assert lake.partitions("auth_history") == days
+
+
+def _forbidden(*args, **kwargs):
+    raise AssertionError("pages were concatenated")
+
+
+def test_rows_outside_the_declared_days_are_refused(tmp_path):
+    lake = Lake(tmp_path)
+    frame = _good(AP_INFO, [good_record(AP_INFO)])
+    with pytest.raises(LakeError, match="outside"):
+        lake.replace_partitions("device_ap_info", [DAY + timedelta(days=1)], [frame])
+    assert lake.partitions("device_ap_info") == []
+
+
+def test_dropped_personal_columns_land_without_them(tmp_path):
+    entry = endpoint("auth_history")
+    frame = protect(entry, validate(entry, frame_of(entry, [good_record(entry)]), window=WINDOW).good,
+                    policy="drop", key=b"k")  # fmt: skip
+    lake = Lake(tmp_path)
+    lake.replace_partitions("auth_history", [DAY], [frame], schema_columns=list(frame.columns))
+    assert "mobile_no" not in lake.read("auth_history").columns
+
+
+def test_a_corrupted_file_gives_one_line_naming_it_and_the_fix(tmp_path):
+    lake = Lake(tmp_path)
+    lake.replace_partitions("device_ap_info", [DAY], [_good(AP_INFO, [good_record(AP_INFO)])])
+    path = lake.partition_path("device_ap_info", DAY)
+    path.write_bytes(b"PAR1 this is not parquet")
+    with pytest.raises(LakeError) as error:
+        lake.read("device_ap_info")
+    message = str(error.value)
+    assert "\n" not in message and str(path) in message
+    assert "inc-pipeline run --start 2026-11-19 --end 2026-11-19" in message
+
+
+def test_quarantine_is_written_atomically_and_replaced(tmp_path):
+    lake = Lake(tmp_path)
+    records = [good_record(AP_INFO, 0), good_record(AP_INFO, 1) | {"apStatus": 9}]
+    quarantined = validate(AP_INFO, frame_of(AP_INFO, records), window=None).quarantined
+    path = lake.write_quarantine("device_ap_info", DAY, quarantined)
+    assert path.relative_to(tmp_path).as_posix() == "quarantine/device_ap_info/date=2026-11-19/part-0.parquet"
+    back = lake.read_quarantine("device_ap_info", DAY)
+    assert back[["failed_check", "column", "value"]].values.tolist() == [["isin(1|2|3)", "apStatus", "9"]]
+    lake.write_quarantine("device_ap_info", DAY, quarantined.iloc[:0])
+    assert not path.exists()
+    assert not [p for p in tmp_path.rglob("*.tmp")]
