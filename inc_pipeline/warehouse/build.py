@@ -14,7 +14,7 @@ import re
 import shutil
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -62,9 +62,14 @@ class BuildResult:
 
     @property
     def blocking_failures(self) -> list[str]:
+        """One line per blocking test or reconciliation that failed."""
         tests = [f"{t.model}: {t.name} ({t.failures} rows)" for t in self.tests if t.blocking]
-        recs = [f"{r.name}: {r.rows_disagreeing} rows, max gap {r.max_abs_diff:g}" for r in self.reconciliations]
-        return tests + [r for r, rec in zip(recs, self.reconciliations, strict=True) if rec.blocking]
+        recs = [
+            f"{r.name}: {r.rows_disagreeing} rows disagree, max gap {r.max_abs_diff:g}"
+            for r in self.reconciliations
+            if r.blocking
+        ]
+        return tests + recs
 
 
 def build_warehouse(
@@ -135,7 +140,7 @@ def _build_into(
             con.execute(f"create {model.materialization} {model.relation} as {body}")
             result.models[name] = con.execute(f"select count(*) from {model.relation}").fetchone()[0]
         result.tests = run_tests(con, graph, names)
-        result.reconciliations = [r for r in reconcile(con, graph) if _built(r.name, graph, names)]
+        result.reconciliations = reconcile(con, _with_present_refs(con, graph))
         _write_build_info(con, version, label, len(graph.models))
         _check_v1_readable(con)
         con.execute("use memory")
@@ -156,9 +161,11 @@ def _drop_existing(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> No
         con.execute(f"drop {'view' if found[0] == 'VIEW' else 'table'} {schema}.{name}")
 
 
-def _built(reconciliation: str, graph: ModelGraph, names: list[str]) -> bool:
-    rec = next(r for r in graph.reconciliations if r.name == reconciliation)
-    return all(ref in names for ref in rec.refs)
+def _with_present_refs(con: duckdb.DuckDBPyConnection, graph: ModelGraph) -> ModelGraph:
+    """The graph keeping only reconciliations whose models exist in the build (select mode may lack some)."""
+    present = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
+    kept = tuple(r for r in graph.reconciliations if set(r.refs) <= present)
+    return replace(graph, reconciliations=kept)
 
 
 def _write_build_info(con: duckdb.DuckDBPyConnection, version: int, label: str, models: int) -> None:

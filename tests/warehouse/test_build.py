@@ -10,7 +10,7 @@ import pytest
 
 from inc_pipeline.warehouse import DEFAULT_SQL_DIR, BuildFailed, build_warehouse, published_version
 
-from .conftest import DAYS, SITES, guests, land
+from .conftest import DAYS, SITES, guests, land, land_day
 
 LABEL = "http://127.0.0.1:8000"
 
@@ -135,3 +135,14 @@ def test_select_rebuilds_one_mart_on_top_of_the_published_warehouse(data_dir):
     assert query(data_dir, "select count(*) from marts.guest_daily") == [(6,)]
     assert query(data_dir, "select count(*) from marts.vendor_daily") == [(8,)]  # kept from the first build
     assert query(data_dir, "select max(version) from meta.build_info") == [(2,)]
+
+
+def test_a_blocking_reconciliation_stops_publication(data_dir):
+    day = DAYS[2]
+    land_day(data_dir / "lake", day)
+    land(data_dir / "lake", "history_day_report", day, [
+        {"site_id": site, "statTime": f"{day} 00:00:00", "clientCount": 999} for site in SITES
+    ])  # fmt: skip
+    with pytest.raises(BuildFailed, match="report_daily_vs_guest_daily: 2 rows disagree"):
+        build_warehouse(data_dir, source_label=LABEL)
+    assert not (data_dir / "warehouse.duckdb").exists()

@@ -1,0 +1,121 @@
+"""The warehouse domain: every SQL model as an asset, built by one multi-asset over `inc_pipeline.warehouse`.
+
+Asset keys are `[<layer>, <model>]` (e.g. `marts/guest_daily`); their deps come from the SQL's own refs and
+sources, the latter being the endpoint assets `[<endpoint_id>]`. Materialising a subset rebuilds those models
+(and what they read) on top of a copy of the published warehouse, then publishes atomically. Model tests and
+reconciliations are reported as asset checks on the model they guard.
+"""
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    Definitions,
+    MaterializeResult,
+    multi_asset,
+)
+
+from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
+from inc_pipeline.warehouse import BuildFailed, ModelGraph, build_warehouse, load_models
+
+GROUP = "warehouse"
+
+
+def model_key(graph: ModelGraph, name: str) -> AssetKey:
+    return AssetKey([graph.models[name].layer, name])
+
+
+def _specs(graph: ModelGraph) -> list[AssetSpec]:
+    return [
+        AssetSpec(
+            model_key(graph, name),
+            deps=[model_key(graph, ref) for ref in model.refs] + [AssetKey([src]) for src in model.sources],
+            group_name=GROUP,
+            kinds={"duckdb", "sql"},
+            description=(model.sql.splitlines() or [""])[0].removeprefix("-- "),
+            metadata={"relation": model.relation, "materialization": model.materialization},
+        )
+        for name, model in graph.models.items()
+    ]
+
+
+def _check_specs(graph: ModelGraph) -> list[AssetCheckSpec]:
+    tests = [
+        AssetCheckSpec("model_tests", asset=model_key(graph, name), description="The YAML tests beside the model")
+        for name, model in graph.models.items()
+        if model.tests
+    ]
+    recs = [
+        AssetCheckSpec(rec.name, asset=model_key(graph, rec.refs[-1]), description=rec.description)
+        for rec in graph.reconciliations
+    ]
+    return tests + recs
+
+
+def warehouse_assets(graph: ModelGraph | None = None):
+    """The multi-asset building the models of `graph` (the repository's `dbt_like_sql/` by default)."""
+    graph = graph or load_models()
+    name_of = {model_key(graph, name): name for name in graph.models}
+
+    @multi_asset(specs=_specs(graph), check_specs=_check_specs(graph), can_subset=True, name="warehouse_build")
+    def _build(context: AssetExecutionContext, settings: PipelineSettings, inc_api: IncApiResource):
+        chosen = {name_of[key] for key in context.selected_asset_keys}
+        selected = [name for name in graph.order if name in chosen]  # Dagster wants outputs in dependency order
+        everything = len(selected) == len(graph.models)
+        try:
+            result = build_warehouse(
+                settings.root,
+                graph.sql_dir,
+                source_label=inc_api.source_label,
+                select=None if everything else selected,
+            )
+        except BuildFailed as failed:
+            context.log.error(str(failed))
+            raise
+        for name in selected:
+            yield MaterializeResult(
+                asset_key=model_key(graph, name),
+                metadata={"rows": result.models.get(name, 0), "warehouse_version": result.version},
+            )
+        yield from _check_results(graph, result, set(selected), context)
+
+    return _build
+
+
+def _check_results(graph: ModelGraph, result, selected: set[str], context: AssetExecutionContext):
+    wanted = context.selected_asset_check_keys
+    for name in selected:
+        tests = [t for t in result.tests if t.model == name]
+        key = model_key(graph, name)
+        if not tests or not any(k.asset_key == key and k.name == "model_tests" for k in wanted):
+            continue
+        failed = [t for t in tests if not t.passed]
+        yield AssetCheckResult(
+            asset_key=key,
+            check_name="model_tests",
+            passed=not failed,
+            severity=AssetCheckSeverity.ERROR if any(t.blocking for t in failed) else AssetCheckSeverity.WARN,
+            metadata={"failed": ", ".join(f"{t.name} ({t.failures})" for t in failed) or "none"},
+        )
+    for rec in result.reconciliations:
+        spec = next(r for r in graph.reconciliations if r.name == rec.name)
+        key = model_key(graph, spec.refs[-1])
+        if not any(k.asset_key == key and k.name == rec.name for k in wanted):
+            continue
+        yield AssetCheckResult(
+            asset_key=key,
+            check_name=rec.name,
+            passed=rec.passed,
+            severity=AssetCheckSeverity.ERROR if rec.severity == "error" else AssetCheckSeverity.WARN,
+            metadata={
+                "rows_compared": rec.rows_compared,
+                "rows_disagreeing": rec.rows_disagreeing,
+                "max_abs_diff": rec.max_abs_diff,
+            },
+        )
+
+
+defs = Definitions(assets=[warehouse_assets()])
