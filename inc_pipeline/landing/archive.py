@@ -31,6 +31,7 @@ class Archive:
     def __init__(self, root: Path | str, *, personal: Literal["skip", "keep"] = "skip"):
         self.base = Path(root) / "archive"
         self.personal = personal
+        self._started: set[tuple[str, date]] = set()
 
     def directory(self, table: str, day: date) -> Path:
         return self.base / table / f"date={day.isoformat()}"
@@ -38,9 +39,16 @@ class Archive:
     def write(
         self, table: str, day: date, request_params: dict, answer: Any, *, index: int | None = None
     ) -> Path | None:
-        """Archive one request's answer (index = its order in the partition; next free one by default)."""
+        """Archive one request's answer (index = its order in the partition; next free one by default).
+
+        The first write to a partition through this instance clears the partition's older answers: one
+        `Archive` per extraction, so replay never mixes two extractions of a day.
+        """
         if self._skips(table):
             return None
+        if (table, day) not in self._started:
+            self._started.add((table, day))
+            self.clear(table, day)
         directory = self.directory(table, day)
         directory.mkdir(parents=True, exist_ok=True)
         if index is None:

@@ -26,3 +26,9 @@ def test_personal_answers_are_not_archived_and_replay_says_why(tmp_path):
     assert archive.write("auth_history", DAY, {}, {"auth_list": [{"mobile_no": "5511"}]}) is None
     with pytest.raises(ArchiveError, match="personal data is not archived"):
         list(archive.iter_answers("auth_history", DAY))
+
+
+def test_a_new_extraction_replaces_the_days_answers(tmp_path):
+    Archive(tmp_path).write("device_ap_info", DAY, {"run": 1}, {"data": [1]})
+    Archive(tmp_path).write("device_ap_info", DAY, {"run": 2}, {"data": [2]})
+    assert list(Archive(tmp_path).iter_answers("device_ap_info", DAY)) == [({"run": 2}, {"data": [2]})]
