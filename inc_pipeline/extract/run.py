@@ -17,7 +17,7 @@ from inc_pipeline.catalog import Endpoint
 from inc_pipeline.landing.archive import Archive
 from inc_pipeline.landing.lake import Lake
 from inc_pipeline.landing.normalise import to_frame, unknown_fields
-from inc_pipeline.landing.privacy import protect
+from inc_pipeline.landing.privacy import ALWAYS_PSEUDONYMISED, personal_columns, protect
 from inc_pipeline.landing.schemas import expected_columns
 from inc_pipeline.landing.validate import validate
 
@@ -71,20 +71,35 @@ def land_requests(
     extracted_at = datetime.now(UTC)
     quarantine: dict[date, list[pd.DataFrame]] = {}
     archive = Archive(lake.root) if options.archive else None
-    with lake.partition_writer(endpoint.id, expected_columns(endpoint), endpoint.natural_key) as writer:
-        writer.touch(partition_dates)
+    columns = landed_columns(endpoint, options.pii_policy)
+    with lake.partition_writer(endpoint.id, columns, dates=partition_dates) as writer:
         for request in requests:
             report.requests += 1
             report.windows.append(request.window)
             for page in client.iter_pages(endpoint, request.params):
                 report.pages += 1
                 if archive is not None:
-                    archive.write(endpoint.id, request.partition_date, request.params, page.raw)
+                    archive.write(endpoint.id, _archive_day(request), request.params, page.raw)
                 _land_page(endpoint, request, page.records, extracted_at, writer, quarantine, report, options)
         writer.commit()
     for day, frames in quarantine.items():
         lake.write_quarantine(endpoint.id, day, pd.concat(frames, ignore_index=True))
     return report
+
+
+def landed_columns(endpoint: Endpoint, pii_policy: str) -> list[str]:
+    """The landed table's columns: all the schema's, less personal ones when the policy drops them."""
+    columns = expected_columns(endpoint)
+    if pii_policy == "drop":
+        dropped = set(personal_columns(endpoint)) - set(ALWAYS_PSEUDONYMISED)
+        columns = [c for c in columns if c not in dropped]
+    return columns
+
+
+def _archive_day(request: Request) -> date:
+    if request.partition_date is not None:
+        return request.partition_date
+    return datetime.fromtimestamp(request.window[0] / 1000, UTC).date()
 
 
 def _land_page(endpoint, request, records, extracted_at, writer, quarantine, report, options) -> None:
@@ -101,7 +116,9 @@ def _land_page(endpoint, request, records, extracted_at, writer, quarantine, rep
         report.rows[day] += int(rows)
     if len(result.quarantined):
         bad = protect(endpoint, result.quarantined, policy=options.pii_policy, key=options.pii_key)
-        for day, rows in bad.groupby("partition_date", dropna=False):
+        # A row whose own date could not be read is filed under its request's first day.
+        fallback = _archive_day(request)
+        for day, rows in bad.groupby(bad["partition_date"].fillna(fallback), dropna=False):
             quarantine.setdefault(day, []).append(rows)
             report.quarantined[day] += len(rows)
     if report.preview is None and len(good):
