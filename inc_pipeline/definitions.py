@@ -2,9 +2,21 @@
 
 from dagster import Definitions
 
-from inc_pipeline.defs import auth, clients, devices, dwell, guests, reports, sites, traffic, vendors, wireless
+from inc_pipeline.defs import (
+    auth,
+    clients,
+    devices,
+    dwell,
+    guests,
+    reports,
+    sites,
+    traffic,
+    vendors,
+    warehouse,
+    wireless,
+)
 from inc_pipeline.defs.resources import resources_from_env
 
-DOMAINS = (sites, devices, wireless, clients, auth, guests, dwell, traffic, vendors, reports)
+DOMAINS = (sites, devices, wireless, clients, auth, guests, dwell, traffic, vendors, reports, warehouse)
 
 defs = Definitions.merge(*(domain.defs for domain in DOMAINS), Definitions(resources=resources_from_env()))

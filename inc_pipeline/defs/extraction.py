@@ -138,7 +138,9 @@ def extract_endpoint(
     with inc_api.client(settings.state_dir) as client:
         deferred = None
         try:
-            report = land_requests(client, endpoint, requests, lake, options, partition_dates=days)
+            # A snapshot with no rows still replaces today's partition: "nothing online" is an answer too.
+            landed_days = days or [datetime.now(UTC).date()]
+            report = land_requests(client, endpoint, requests, lake, options, partition_dates=landed_days)
         except QuotaExhaustedError as exc:
             # The daily quota is spent: nothing landed is lost (partitions are replaced only on commit); the
             # run succeeds and says when the next attempt can go, so a backfill defers instead of failing.

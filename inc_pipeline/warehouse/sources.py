@@ -10,16 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID, endpoint
+from inc_pipeline.landing.schemas import expected_columns
 
 from .graph import _CALL
 
-CONTEXT_COLUMNS = ("site_id", "dev_sn", "ap_sn", "ssid", "partition_date", "extracted_at")
-
-
 def source_columns(endpoint_id: str) -> tuple[str, ...]:
-    """Every column a landed table may hold: the catalog's record fields, then the context columns."""
-    fields = endpoint(endpoint_id).fields
-    return (*fields, *(c for c in CONTEXT_COLUMNS if c not in fields))
+    """Every column a landed table may hold: exactly the landing schema's columns."""
+    return tuple(expected_columns(endpoint(endpoint_id)))
 
 
 def source_glob(lake_dir: Path, endpoint_id: str) -> str:
