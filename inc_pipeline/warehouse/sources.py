@@ -14,6 +14,7 @@ from inc_pipeline.landing.schemas import expected_columns
 
 from .graph import _CALL
 
+
 def source_columns(endpoint_id: str) -> tuple[str, ...]:
     """Every column a landed table may hold: exactly the landing schema's columns."""
     return tuple(expected_columns(endpoint(endpoint_id)))
