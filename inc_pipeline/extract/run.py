@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from inc_pipeline.catalog import Endpoint
+from inc_pipeline.crash import crash_point
 from inc_pipeline.landing.archive import Archive
 from inc_pipeline.landing.lake import Lake
 from inc_pipeline.landing.normalise import to_frame, unknown_fields
@@ -78,6 +79,7 @@ def land_requests(
             report.windows.append(request.window)
             for page in client.iter_pages(endpoint, request.params):
                 report.pages += 1
+                crash_point("page")
                 if archive is not None:
                     archive.write(endpoint.id, _archive_day(request), request.params, page.raw)
                 _land_page(endpoint, request, page.records, extracted_at, writer, quarantine, report, options)

@@ -19,6 +19,7 @@ import pyarrow
 import pyarrow.parquet as pq
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
+from inc_pipeline.crash import crash_point
 
 from .rules import landing_key
 from .schemas import arrow_schema, empty_frame
@@ -188,6 +189,7 @@ class PartitionWriter:
         part = self._part(day)
         if len(rows):
             part.writer.write_table(pyarrow.Table.from_pandas(rows, schema=self.schema, preserve_index=False))
+            crash_point("parquet_write")
         self.rows[day] += len(rows)
         return len(rows)
 

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 import duckdb
 from filelock import FileLock
 
+from inc_pipeline.crash import crash_point
+
 from .checks import ReconciliationResult, TestResult, reconcile, run_tests
 from .graph import DEFAULT_SQL_DIR, ModelGraph, load_models
 from .sources import compile_sql
@@ -102,6 +104,7 @@ def build_warehouse(
             result.seconds = time.monotonic() - started
             if result.blocking_failures:
                 raise BuildFailed("warehouse not published: " + "; ".join(result.blocking_failures), result)
+            crash_point("publish")
             os.replace(private, published)
             _fsync_dir(data_dir)
             result.published = published
@@ -139,6 +142,7 @@ def _build_into(
             _drop_existing(con, model.layer, model.name)
             con.execute(f"create {model.materialization} {model.relation} as {body}")
             result.models[name] = con.execute(f"select count(*) from {model.relation}").fetchone()[0]
+            crash_point("mart_build")
         result.tests = run_tests(con, graph, names)
         result.reconciliations = reconcile(con, _with_present_refs(con, graph))
         _write_build_info(con, version, label, len(graph.models))
