@@ -46,3 +46,8 @@ def test_series_entries_name_their_time_field():
     for entry in ENDPOINTS:
         if entry.shape is Shape.SERIES:
             assert entry.series_time_field in entry.fields, entry.id
+
+
+@pytest.mark.parametrize("spec", SPEC_ENDPOINTS, ids=lambda s: s["id"])
+def test_titles_are_the_manuals(spec):
+    assert ENDPOINTS_BY_ID[spec["id"]].title == spec["title"]
