@@ -16,7 +16,7 @@ demo: install
 	$(BIN)/inc-pipeline demo
 
 lint: install
-	$(BIN)/ruff check inc_pipeline tests bench
+	$(BIN)/ruff check inc_pipeline tests $(wildcard bench)
 	$(BIN)/sqlfluff lint dbt_like_sql
 
 test: install lint
