@@ -1,0 +1,49 @@
+"""The marts' contract (docs/warehouse.md, "Marts"): every mart and its columns, in order."""
+
+from inc_pipeline.catalog import ENDPOINTS_BY_ID
+
+REPORT = (
+    "site_id", "period_start", "clients", "new_guests", "regular_guests", "avg_dwell_s", "rx_mb", "tx_mb",
+    "avg_rx_mb", "avg_tx_mb",
+)  # fmt: skip
+
+MARTS: dict[str, tuple[str, ...]] = {
+    "guest_daily": ("site_id", "date", "new_guests", "regular_guests", "total_guests"),
+    "guest_hourly": ("site_id", "hour", "clients"),
+    "visits_weekly": ("site_id", "week_start", "one_visit", "two_visits", "three_visits", "four_plus_visits"),
+    "dwell_daily": (
+        "site_id", "date", "avg_dwell_s", "dwell_lt_5m", "dwell_5_30m", "dwell_30_120m", "dwell_gte_120m",
+    ),
+    "vendor_daily": ("site_id", "date", "vendor", "vendor_zh", "clients", "share"),
+    "ssid_daily": ("site_id", "date", "ssid", "clients", "share"),
+    "report_daily": REPORT,
+    "report_weekly": (
+        *REPORT, "one_visit", "two_visits", "three_visits", "four_plus_visits", "min_avg_dwell_s", "max_avg_dwell_s",
+    ),
+    "report_monthly": REPORT,
+    "auth_sessions": (
+        "site_id", "session_start", "duration_s", "auth_type", "client_key", "vendor", "terminal_model", "ap_mac",
+        "upstream", "downstream",
+    ),
+    "traffic_daily": ("site_id", "date", "rx_mb", "tx_mb", "avg_rx_mb", "avg_tx_mb"),
+    "interface_traffic_hourly": (
+        "dev_sn", "hour", "samples", "down_kb", "up_kb", "avg_speed_down_kbps", "avg_speed_up_kbps",
+        "max_speed_down_kbps", "max_speed_up_kbps",
+    ),
+    "device_inventory": (
+        "dev_sn", "site_id", "alias_name", "dev_name", "dev_model", "dev_type", "hardware_version",
+        "software_version", "dev_mac", "egress_ip", "location", "memory_total", "disk_total", "dev_status",
+        "online_s", "snapshot_date",
+    ),
+    "ap_inventory": (
+        "ap_sn", "dev_sn", "ap_name", "ap_model", "ap_ip", "ap_mac", "software_version", "ap_status",
+        "ap_status_name", "ap_online_time", "longitude", "latitude", "elevation", "gps_obtained_at", "snapshot_date",
+    ),
+    "sites": (
+        "site_id", "site_name", "scenario_name", "province", "city", "area", "address", "site_tags", "snapshot_date",
+    ),
+}  # fmt: skip
+
+# auth_history fields that identify a person (the catalog's personal fields and the client MAC); none may reach the
+# warehouse, as a column or as a value.
+PERSONAL_FIELDS = (*ENDPOINTS_BY_ID["auth_history"].personal_fields, "user_mac")
