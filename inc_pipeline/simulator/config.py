@@ -63,6 +63,9 @@ class SimulatorConfig:
     faults: FaultConfig = field(default_factory=FaultConfig)
     auth_per_site_day: int = 60  # mean sessions (= portal authentications) per site and day
     revoked_keys: tuple[str, ...] = ()
+    # Each site-day's first session starts at exactly 00:00:00.000 UTC and its last at 23:59:59.999, so window
+    # splitting can be tested on records that sit on a boundary (off by default: it changes the world).
+    boundary_records: bool = False
 
     @property
     def start_date(self) -> dt.date:

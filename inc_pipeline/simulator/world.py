@@ -126,6 +126,8 @@ class World:
         client = np.concatenate([base + np.arange(new), np.where(returning, old_pick, same_day_pick)])
         hour = rng.choice(24, size=n, p=HOUR_WEIGHTS)
         start = day * DAY_MS + hour * 3_600_000 + rng.integers(0, 3_600_000, n)
+        if self.config.boundary_records and n >= 2:
+            start[np.argmin(start)], start[np.argmax(start)] = day * DAY_MS, (day + 1) * DAY_MS - 1
         duration = np.clip(rng.lognormal(np.log(1200), 1.1, n), 30, 10 * 3600).astype(np.int64)
         rx = np.round(duration / 60 * rng.lognormal(0.3, 0.8, n), 2)
         tx = np.round(rx * rng.uniform(0.05, 0.4, n), 2)
