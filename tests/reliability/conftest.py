@@ -29,9 +29,15 @@ def run_days(small_world):
 
 
 @pytest.fixture(scope="session")
-def clean_marts(small_world, run_days, tmp_path_factory):
-    """The marts of a fault-free, uninterrupted run: what every other run must end with."""
+def clean_run(small_world, run_days, tmp_path_factory):
+    """The data directory of a fault-free, uninterrupted run (read it, copy it; do not change it)."""
     data = tmp_path_factory.mktemp("clean") / "data"
     with SimulatorServer(small_world) as sim:
         run_pipeline(sim.base_url, sim.api_key, small_world.user, data, run_days)
-    return marts(data)
+    return data
+
+
+@pytest.fixture(scope="session")
+def clean_marts(clean_run):
+    """The marts of the fault-free run: what every other run must end with."""
+    return marts(clean_run)
