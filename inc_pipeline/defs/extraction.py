@@ -131,7 +131,10 @@ def extract_endpoint(
         targets = load_targets(lake, user=inc_api.user, site_allow_list=settings.site_allow_list)
         if endpoint.scope in (Scope.SITE, Scope.SITE_BATCH):
             require_sites(targets)
-    requests = plan_requests(endpoint, targets, days=days, tz=TIMEZONE)
+    # One reading of the clock: a snapshot's window and the partition it lands in must name the same day,
+    # even when the run straddles midnight.
+    now = datetime.now(UTC)
+    requests = plan_requests(endpoint, targets, days=days, now=now, tz=TIMEZONE)
     options = LandingOptions(
         pii_key=settings.pii_key_bytes(), pii_policy=settings.pii_policy, archive=settings.archive_raw
     )
@@ -139,7 +142,7 @@ def extract_endpoint(
         deferred = None
         try:
             # A snapshot with no rows still replaces today's partition: "nothing online" is an answer too.
-            landed_days = days or [datetime.now(UTC).date()]
+            landed_days = days or [now.date()]
             report = land_requests(client, endpoint, requests, lake, options, partition_dates=landed_days)
         except QuotaExhaustedError as exc:
             # The daily quota is spent: nothing landed is lost (partitions are replaced only on commit); the
