@@ -4,7 +4,6 @@ Window endpoints are daily-partitioned with a single-run backfill policy, so a 3
 asks for 5 auth-history windows, not 30; snapshots are unpartitioned and land under their extraction day.
 """
 
-
 from datetime import UTC, date, datetime, timedelta
 
 from dagster import (

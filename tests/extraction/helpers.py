@@ -60,9 +60,7 @@ def metadata(result: ExecuteInProcessResult, endpoint_id: str) -> dict:
 
 def checks(result: ExecuteInProcessResult, endpoint_id: str) -> dict:
     """The asset check evaluations of one asset in `result`, by check name."""
-    return {
-        c.check_name: c for c in result.get_asset_check_evaluations() if c.asset_key.path == [endpoint_id]
-    }
+    return {c.check_name: c for c in result.get_asset_check_evaluations() if c.asset_key.path == [endpoint_id]}
 
 
 def day(text: str = PARTITION) -> date:

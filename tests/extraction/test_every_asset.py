@@ -36,9 +36,10 @@ def landed(sim_config, tmp_path_factory):
     """One simulated site (few 1/s calls), every asset landed once: snapshots first (they are the targets),
     taken at the simulator's frozen now so the "current" endpoints answer about a day that has sessions."""
     data_dir = tmp_path_factory.mktemp("every_asset")
-    with pytest.MonkeyPatch.context() as monkeypatch, SimulatorServer(
-        replace(sim_config, enforce_limits=False, sites=1)
-    ) as sim:
+    with (
+        pytest.MonkeyPatch.context() as monkeypatch,
+        SimulatorServer(replace(sim_config, enforce_limits=False, sites=1)) as sim,
+    ):
         freeze_clock(monkeypatch)
         results = {e: run([e], sim, data_dir) for e in ("user_shops", "shop_devices")}
         rest = [e for e in SNAPSHOTS if e not in results]
