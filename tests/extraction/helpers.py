@@ -51,11 +51,12 @@ def run(
 
 
 def metadata(result: ExecuteInProcessResult, endpoint_id: str) -> dict:
-    """The materialization metadata of one asset in `result`, as plain values."""
-    (event,) = [
-        e for e in result.get_asset_materialization_events() if e.materialization.asset_key.path == [endpoint_id]
-    ]
-    return {k: v.value for k, v in event.materialization.metadata.items()}
+    """The materialization metadata of one asset in `result`, as plain values (a run over a partition range
+    materializes each partition with the run's one description)."""
+    events = [e for e in result.get_asset_materialization_events() if e.materialization.asset_key.path == [endpoint_id]]
+    described = [{k: v.value for k, v in e.materialization.metadata.items()} for e in events]
+    assert described and all(d == described[0] for d in described)
+    return described[0]
 
 
 def checks(result: ExecuteInProcessResult, endpoint_id: str) -> dict:
