@@ -14,8 +14,9 @@ import re
 import shutil
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ from filelock import FileLock
 
 from inc_pipeline.crash import crash_point
 
+from . import incremental
 from .checks import ReconciliationResult, TestResult, reconcile, run_tests
 from .graph import DEFAULT_SQL_DIR, ModelGraph, load_models
 from .sources import compile_sql
@@ -80,12 +82,16 @@ def build_warehouse(
     *,
     source_label: str,
     select: list[str] | None = None,
+    changed_dates: Iterable[date] | None = None,
 ) -> BuildResult:
     """Build, test and atomically publish `<data_dir>/warehouse.duckdb` from `<data_dir>/lake`.
 
     `select` names models to rebuild (with everything upstream of them) on top of a copy of the published
-    warehouse; by default every model is built from scratch. `source_label` is the API base URL the lake came
-    from; only its scheme, host and path are kept, so a key or token in it never reaches the warehouse.
+    warehouse; by default every model is built from scratch. `changed_dates` names the landed days (partitions)
+    that changed: incremental marts then recompute only those days on a copy of the published warehouse (see
+    `incremental.py`); without a published warehouse the build is a full one. `source_label` is the API base URL
+    the lake came from; only its scheme, host and path are kept, so a key or token in it never reaches the
+    warehouse.
     """
     started = time.monotonic()
     data_dir = Path(data_dir)
@@ -97,10 +103,11 @@ def build_warehouse(
     with FileLock(str(build_dir / "warehouse.lock")):
         version = published_version(published) + 1
         private = build_dir / f"warehouse-{uuid.uuid4().hex}.duckdb"
-        if select and published.exists():
+        dates = sorted(set(changed_dates)) if changed_dates is not None and published.exists() else None
+        if (select or dates is not None) and published.exists():
             shutil.copyfile(published, private)
         try:
-            result = _build_into(private, data_dir / "lake", graph, names, version, _safe_label(source_label))
+            result = _build_into(private, data_dir / "lake", graph, names, version, _safe_label(source_label), dates)
             result.seconds = time.monotonic() - started
             if result.blocking_failures:
                 raise BuildFailed("warehouse not published: " + "; ".join(result.blocking_failures), result)
@@ -123,7 +130,7 @@ def published_version(path: str | Path) -> int:
 
 
 def _build_into(
-    path: Path, lake_dir: Path, graph: ModelGraph, names: list[str], version: int, label: str
+    path: Path, lake_dir: Path, graph: ModelGraph, names: list[str], version: int, label: str, dates: list[date] | None
 ) -> BuildResult:
     con = duckdb.connect()
     try:
@@ -135,16 +142,9 @@ def _build_into(
         for function in graph.functions:
             con.execute(function)
         result = BuildResult(version=version, published=None)
-        relation_of = {name: model.relation for name, model in graph.models.items()}
-        for name in names:
-            model = graph.models[name]
-            body = compile_sql(model.sql, lake_dir, relation_of)
-            _drop_existing(con, model.layer, model.name)
-            con.execute(f"create {model.materialization} {model.relation} as {body}")
-            result.models[name] = con.execute(f"select count(*) from {model.relation}").fetchone()[0]
-            crash_point("mart_build")
-        result.tests = run_tests(con, graph, names)
-        result.reconciliations = reconcile(con, _with_present_refs(con, graph))
+        checked = _build_models(con, lake_dir, graph, names, dates, result)
+        result.tests = run_tests(con, graph, names, checked)
+        result.reconciliations = reconcile(con, _with_present_refs(con, graph), checked)
         _write_build_info(con, version, label, len(graph.models))
         _check_v1_readable(con)
         con.execute("use memory")
@@ -152,6 +152,43 @@ def _build_into(
         return result
     finally:
         con.close()
+
+
+def _build_models(
+    con: duckdb.DuckDBPyConnection,
+    lake_dir: Path,
+    graph: ModelGraph,
+    names: list[str],
+    dates: list[date] | None,
+    result: BuildResult,
+) -> dict[str, str]:
+    """Create every model in `names`; return the relations tests should check instead of the published ones.
+
+    Full builds check everything. Incremental builds (`dates`) also compile each model over the changed
+    partitions; incremental marts are merged from those rows, which are then what gets checked.
+    """
+    relation_of = {name: model.relation for name, model in graph.models.items()}
+    changed_of = incremental.relations(graph, names) if dates is not None else {}
+    if dates is not None:
+        incremental.prepare(con)
+    checked = {}
+    for name in names:
+        model = graph.models[name]
+        if dates is not None:
+            incremental.build_changed(con, model, lake_dir, changed_of, dates)
+            if model.layer != "marts" or incremental.can_merge(con, model):
+                checked[name] = incremental.changed_relation(name)
+        if model.layer == "marts" and name in checked:
+            incremental.merge(con, model, dates)
+        else:
+            _drop_existing(con, model.layer, model.name)
+            body = compile_sql(model.sql, lake_dir, relation_of)
+            con.execute(f"create {model.materialization} {model.relation} as {body}")
+        # a view's rows are counted over what this build read: the whole lake, or the changed days only
+        counted = checked.get(name, model.relation) if model.materialization == "view" else model.relation
+        result.models[name] = con.execute(f"select count(*) from {counted}").fetchone()[0]
+        crash_point("mart_build")
+    return checked
 
 
 def _drop_existing(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:

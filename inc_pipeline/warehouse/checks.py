@@ -59,15 +59,15 @@ class ReconciliationResult:
         return not self.passed and self.severity == "error"
 
 
-def test_sql(model: Model, spec: dict) -> tuple[str, str, str]:
-    """(name, severity, SQL counting offending rows) for one YAML test entry of a model."""
+def test_sql(model: Model, spec: dict, relation: str | None = None) -> tuple[str, str, str]:
+    """(name, severity, SQL counting offending rows) for one YAML test entry of a model (or of `relation`)."""
     spec = dict(spec)
     severity = spec.pop("severity", "error")
     custom_name = spec.pop("name", None)
     if severity not in SEVERITIES or len(spec) != 1:
         raise GraphError(f"{model.name}: bad test {spec!r} (one test kind, severity error|warn)")
     kind, arg = next(iter(spec.items()))
-    relation = model.relation
+    relation = relation or model.relation
     if kind == "unique":
         cols = ", ".join(arg)
         sql = f"select count(*) from (select {cols} from {relation} group by all having count(*) > 1)"
@@ -88,22 +88,35 @@ def test_sql(model: Model, spec: dict) -> tuple[str, str, str]:
     return custom_name or name, severity, sql
 
 
-def run_tests(con: duckdb.DuckDBPyConnection, graph: ModelGraph, models: list[str] | None = None) -> list[TestResult]:
-    """Run the YAML tests of the given models (all by default) against a built warehouse connection."""
+def run_tests(
+    con: duckdb.DuckDBPyConnection,
+    graph: ModelGraph,
+    models: list[str] | None = None,
+    relation_of: dict[str, str] | None = None,
+) -> list[TestResult]:
+    """Run the YAML tests of the given models (all by default) against a built warehouse connection.
+
+    `relation_of` points a model's tests at another relation (an incremental build tests only the rows it wrote).
+    """
     results = []
     for name in models or graph.order:
         model = graph.models[name]
         for spec in model.tests:
-            test_name, severity, sql = test_sql(model, spec)
+            test_name, severity, sql = test_sql(model, spec, (relation_of or {}).get(name))
             failures = con.execute(sql).fetchone()[0]
             results.append(TestResult(name, test_name, severity, int(failures), sql))
     return results
 
 
-def reconcile(con: duckdb.DuckDBPyConnection, graph: ModelGraph | None = None) -> list[ReconciliationResult]:
-    """Run every reconciliation of the graph (the repository's by default) against a built warehouse."""
+def reconcile(
+    con: duckdb.DuckDBPyConnection, graph: ModelGraph | None = None, relation_of: dict[str, str] | None = None
+) -> list[ReconciliationResult]:
+    """Run every reconciliation of the graph (the repository's by default) against a built warehouse.
+
+    `relation_of` replaces some models' relations (an incremental build compares only the rows it wrote).
+    """
     graph = graph or load_models(DEFAULT_SQL_DIR)
-    relation_of = {name: model.relation for name, model in graph.models.items()}
+    relation_of = {name: model.relation for name, model in graph.models.items()} | (relation_of or {})
     results = []
     for rec in graph.reconciliations:
         body = compile_sql(rec.sql, graph.sql_dir, relation_of)

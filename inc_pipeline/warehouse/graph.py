@@ -7,7 +7,7 @@ calls in its text, never listed a second time. Its tests live in `<layer>/<name>
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
@@ -36,6 +36,7 @@ class Model:
     refs: tuple[str, ...]
     sources: tuple[str, ...]
     tests: tuple[dict, ...] = ()
+    partition_date: str | None = None  # incremental marts: SQL over the mart's columns giving a row's landed day
 
     @property
     def relation(self) -> str:
@@ -45,6 +46,11 @@ class Model:
     @property
     def materialization(self) -> str:
         return MATERIALIZATION[self.layer]
+
+    @property
+    def unique_key(self) -> tuple[str, ...]:
+        """The columns of the model's first `unique` test: the key an incremental build replaces rows on."""
+        return next((tuple(spec["unique"]) for spec in self.tests if "unique" in spec), ())
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,16 @@ def _read_model(path: Path, layer: str) -> Model:
     except GraphError as exc:
         raise GraphError(f"{path.name}: {exc}") from None
     spec = _read_yaml(path.with_suffix(".yml"))
-    return Model(path.stem, layer, sql, path, refs, sources, tuple(spec.get("tests", ())))
+    model = Model(path.stem, layer, sql, path, refs, sources, tuple(spec.get("tests", ())))
+    incremental = spec.get("incremental")
+    if incremental is None:
+        return model
+    if layer != "marts" or not isinstance(incremental, dict) or set(incremental) != {"partition_date"}:
+        raise GraphError(f"{path.stem}: `incremental: {{partition_date: <sql>}}` is for marts only")
+    model = replace(model, partition_date=str(incremental["partition_date"]))
+    if not model.unique_key:
+        raise GraphError(f"{path.stem}: an incremental mart needs a `unique` test (the key rows are replaced on)")
+    return model
 
 
 def _read_reconciliation(path: Path) -> Reconciliation:
