@@ -83,9 +83,11 @@ def land_requests(
                 if archive is not None:
                     archive.write(endpoint.id, _archive_day(request), request.params, page.raw)
                 _land_page(endpoint, request, page.records, extracted_at, writer, quarantine, report, options)
-        writer.commit()
-    for day, frames in quarantine.items():
-        lake.write_quarantine(endpoint.id, day, pd.concat(frames, ignore_index=True))
+        replaced = writer.commit()
+    # A re-landed day's quarantine is replaced too: an empty one removes the rows an earlier run set aside.
+    for day in set(replaced) | set(quarantine):
+        frames = quarantine.get(day)
+        lake.write_quarantine(endpoint.id, day, pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
     return report
 
 
@@ -122,6 +124,6 @@ def _land_page(endpoint, request, records, extracted_at, writer, quarantine, rep
         fallback = _archive_day(request)
         for day, rows in bad.groupby(bad["partition_date"].fillna(fallback), dropna=False):
             quarantine.setdefault(day, []).append(rows)
-            report.quarantined[day] += len(rows)
+            report.quarantined[day] += int(rows["source_row"].nunique())  # rows, not lines (one per failed check)
     if report.preview is None and len(good):
         report.preview = good.head(5)
