@@ -1,0 +1,195 @@
+"""Bad input, each ending in one clear line and nothing half-written.
+
+User-facing mistakes go through the CLI (`inc_pipeline.cli.main` -> exit 2 and one `inc-pipeline ...:` line on
+stderr); answers the API may send go through the library path the assets call, ending in quarantine or a
+one-line error naming the endpoint and what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from inc_pipeline.catalog import ENDPOINTS_BY_ID
+from inc_pipeline.cli import main
+from inc_pipeline.client import (
+    AuthError,
+    BadRequestError,
+    IncClient,
+    QuotaExhaustedError,
+    ResponseFormatError,
+    ShopNotFoundError,
+    WindowTooLongError,
+    window_params,
+)
+from inc_pipeline.extract.plan import Targets, plan_requests
+from inc_pipeline.extract.run import LandingOptions, land_requests
+from inc_pipeline.extract.targets import NoSitesError, load_targets, require_sites
+from inc_pipeline.landing import Lake, LakeError
+from inc_pipeline.simulator import FaultConfig, SimulatorServer
+
+AUTH = ENDPOINTS_BY_ID["auth_history"]
+OPTIONS = LandingOptions(pii_key=b"k")
+
+
+def _one_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.startswith("inc-pipeline ")]
+    assert len(lines) == 1, text[-1500:]
+    assert "Traceback" not in lines[0]
+    return lines[0]
+
+
+@pytest.fixture
+def cli_env(monkeypatch, tmp_path, small_world):
+    """Environment for a CLI run against a fresh simulator; yields (simulator, data dir)."""
+    sim = SimulatorServer(replace(small_world, revoked_keys=("revoked-key",))).start()
+    data = tmp_path / "data"
+    monkeypatch.setenv("INC_API_BASE_URL", sim.base_url)
+    monkeypatch.setenv("INC_API_KEY", sim.api_key)
+    monkeypatch.setenv("INC_API_USER", sim.config.user)
+    monkeypatch.setenv("INC_DATA_DIR", str(data))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.setenv("INC_PII_KEY", "pii")
+    yield sim, data
+    sim.stop()
+
+
+def _assert_nothing_written(data) -> None:
+    assert not list((data / "lake").glob("*/date=*/*.parquet")) if (data / "lake").exists() else True
+    assert not (data / "warehouse.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["run", "--start", "2026-11-19", "--end", "2026-11-18"], "before --start"),
+        (["run", "--start", "19/11/2026", "--end", "2026-11-19"], "is not a date"),
+        (["run", "--start", "2026-02-30", "--end", "2026-03-01"], "is not a date"),
+    ],
+)
+def test_range_mistakes(cli_env, capsys, args, expected):
+    code = _exit_code(args)
+    assert code == 2
+    assert expected in capsys.readouterr().err
+    _assert_nothing_written(cli_env[1])
+
+
+def _exit_code(args) -> int:
+    try:
+        return main(args)
+    except SystemExit as exc:  # argparse refuses a malformed date itself (exit 2, one usage line + one error)
+        return exc.code
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({"INC_API_KEY": None}, "INC_API_KEY is not set"),
+        ({"INC_PII_KEY": None}, "INC_PII_KEY is not set"),
+        ({"INC_API_KEY": "wrong-key"}, "invalid apikey"),
+        ({"INC_API_KEY": "revoked-key"}, "apikey disabled"),
+        ({"INC_API_BASE_URL": "http://127.0.0.1:9"}, "unreachable"),
+    ],
+    ids=["missing-key", "missing-pii-key", "wrong-key", "revoked-key", "unreachable-host"],
+)
+def test_cli_run_fails_with_one_line(cli_env, monkeypatch, capsys, env, expected):
+    for name, value in env.items():
+        monkeypatch.delenv(name) if value is None else monkeypatch.setenv(name, value)
+    day = (cli_env[0].config.end_date - timedelta(days=1)).isoformat()
+    assert main(["run", "--start", day, "--end", day, "--select", "user_shops"]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert expected in line and "sim-key" not in line
+    _assert_nothing_written(cli_env[1])
+
+
+# Library path: what the API may answer.
+
+def _client(sim, tmp_path, **kwargs) -> IncClient:
+    return IncClient(sim.base_url, sim.api_key, state_dir=tmp_path / "state", backoff_base=0.01, **kwargs)
+
+
+def test_html_error_page_is_one_line(make_simulator, tmp_path):
+    sim = make_simulator(enforce_limits=False, faults=FaultConfig(rate=1.0, kinds=("http_5xx",)))
+    with _client(sim, tmp_path, max_retries=1) as client, pytest.raises(ResponseFormatError) as caught:
+        client.call(ENDPOINTS_BY_ID["user_shops"])
+    assert "\n" not in str(caught.value) and "<html>" not in str(caught.value).lower()
+
+
+def test_window_beyond_168_hours_asked_directly(make_simulator, tmp_path):
+    sim = make_simulator(enforce_limits=False)
+    start = int(datetime(2026, 11, 1, tzinfo=UTC).timestamp() * 1000)
+    with pytest.raises(WindowTooLongError) as caught:  # the client refuses before sending
+        window_params(AUTH, start, start + 169 * 3_600_000)
+    assert "\n" not in str(caught.value)
+    params = {"shop_id": [1001], "begin_time": start, "end_time": start + 169 * 3_600_000}  # past the client
+    with _client(sim, tmp_path) as client, pytest.raises(BadRequestError) as caught:
+        list(client.iter_pages(AUTH, params))
+    assert "\n" not in str(caught.value) and "168" in str(caught.value)
+
+
+def test_unknown_site(make_simulator, tmp_path):
+    sim = make_simulator(enforce_limits=False)
+    day = sim.config.end_date - timedelta(days=1)
+    requests = plan_requests(AUTH, Targets(sites=("99999",), user="demo"), days=[day])
+    lake = Lake(tmp_path / "data")
+    with _client(sim, tmp_path) as client, pytest.raises(ShopNotFoundError) as caught:
+        land_requests(client, AUTH, requests, lake, OPTIONS, partition_dates=[day])
+    assert "99999" in str(caught.value) and "\n" not in str(caught.value)
+    assert lake.partitions("auth_history") == []
+
+
+def test_empty_site_list(tmp_path):
+    with pytest.raises(NoSitesError, match="no site to extract"):
+        require_sites(load_targets(Lake(tmp_path / "data"), user="demo"))
+
+
+@pytest.mark.parametrize("kind", ["bad_values", "schema_drift"])
+def test_bad_values_and_schema_change_are_quarantined_or_reported(make_simulator, tmp_path, kind):
+    """'N/A', 'abc' in numeric fields and unknown enum values go to quarantine; a new field is reported."""
+    sim = make_simulator(enforce_limits=False, faults=FaultConfig(rate=1.0, kinds=(kind,)))
+    day = sim.config.end_date - timedelta(days=1)
+    site = str(next(iter(sim.world.sites)))
+    lake = Lake(tmp_path / "data")
+    requests = plan_requests(AUTH, Targets(sites=(site,), user="demo"), days=[day])
+    with _client(sim, tmp_path) as client:
+        report = land_requests(client, AUTH, requests, lake, OPTIONS, partition_dates=[day])
+    if kind == "bad_values":
+        assert report.rows_quarantined > 0
+        quarantine = lake.read_quarantine("auth_history", day)
+        assert set(quarantine["value"].dropna()) & {"N/A", "abc", "99"}
+        assert report.rows_landed + report.rows_quarantined > 0
+    else:
+        assert report.unknown_fields == {"extraField"} and report.rows_quarantined == 0
+
+
+def test_corrupted_parquet_in_the_lake(tmp_path):
+    lake = Lake(tmp_path / "data")
+    day = datetime(2026, 11, 19).date()
+    path = lake.partition_path("user_shops", day)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"PAR1 this is not parquet")
+    with pytest.raises(LakeError) as caught:
+        load_targets(lake, user="demo")
+    message = str(caught.value)
+    assert "\n" not in message and "re-land the partition" in message and str(path) in message
+
+
+def test_full_quota(make_simulator, tmp_path):
+    sim = make_simulator()  # limits on: 100 calls a day
+    shops = ENDPOINTS_BY_ID["user_shops"]
+    with _client(sim, tmp_path) as client:
+        for _ in range(100):
+            client.quota.reserve(shops.id, 100)  # spent by earlier runs on this machine
+        with pytest.raises(QuotaExhaustedError) as caught:
+            client.call(shops)
+    assert "\n" not in str(caught.value) and sim.stats()["requests"].get("/user/shop", 0) == 0
+
+
+def test_wrong_key_library(make_simulator, tmp_path):
+    sim = make_simulator(enforce_limits=False)
+    with IncClient(sim.base_url, "nope", state_dir=tmp_path / "s") as client, pytest.raises(AuthError) as caught:
+        client.call(ENDPOINTS_BY_ID["user_shops"])
+    assert "nope" not in str(caught.value)
