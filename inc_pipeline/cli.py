@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from datetime import date
 
 from inc_pipeline.errors import UserError
@@ -25,6 +26,11 @@ def _add_range(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--end", type=parse_day, required=True, help="last day (inclusive), YYYY-MM-DD")
 
 
+def _add_log_level(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--log-level", default="critical", choices=["debug", "info", "warning", "error", "critical"],
+                        help="Dagster's console log level (default: only our own one-line messages)")  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="inc-pipeline", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -35,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="extract the days from --start to --end and build the warehouse")
     _add_range(run)
     run.add_argument("--select", default=None, help="comma-separated asset names or groups (default: all)")
+    _add_log_level(run)
 
     plan = commands.add_parser("plan", help="print the requests, time and quota a backfill needs")
     _add_range(plan)
@@ -43,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="landed partitions, failing checks, quota used, warehouse version")
 
     demo = commands.add_parser("demo", help="start the simulator and run the last 14 days end to end")
-    demo.add_argument("--days", type=int, default=14)
+    demo.add_argument("--days", type=int, default=14, help="complete days to extract, ending yesterday")
+    demo.add_argument("--data-dir", default="data/demo", help="where the demo's lake and warehouse go")
+    _add_log_level(demo)
 
     replay = commands.add_parser("replay", help="re-land partitions from the raw-answer archive (no API calls)")
     _add_range(replay)
@@ -53,7 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `inc-pipeline` console script."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["simulator"]:
+        # The simulator has its own parser; argparse.REMAINDER cannot take options that come first.
+        from inc_pipeline.simulator import run_simulator_cli
+
+        run_simulator_cli(argv[1:])
+        return 0
     args = build_parser().parse_args(argv)
+    # Dagster's beta/preview notices about our own definitions are nothing a user can act on.
+    warnings.filterwarnings("ignore", module=r"dagster\.")
     try:
         return _dispatch(args)
     except UserError as exc:
@@ -66,15 +84,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "simulator":
-        from inc_pipeline.simulator import run_simulator_cli
-
-        run_simulator_cli(args.simulator_args)
-        return 0
     if args.command == "run":
         from inc_pipeline.ops.run import run_range
 
-        return run_range(args.start, args.end, select=args.select)
+        return run_range(args.start, args.end, select=args.select, log_level=args.log_level)
     if args.command == "plan":
         from inc_pipeline.ops.plan import print_plan
 
@@ -86,7 +99,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from inc_pipeline.ops.demo import run_demo
 
-        return run_demo(days=args.days)
+        return run_demo(days=args.days, data_dir=args.data_dir, log_level=args.log_level)
     if args.command == "replay":
         from inc_pipeline.ops.replay import replay_range
 

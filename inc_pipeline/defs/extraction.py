@@ -15,6 +15,7 @@ from dagster import (
     AssetsDefinition,
     BackfillPolicy,
     Definitions,
+    Failure,
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
@@ -22,7 +23,7 @@ from dagster import (
 )
 
 from inc_pipeline.catalog import ENDPOINTS, Endpoint, Scope
-from inc_pipeline.client import QuotaExhaustedError
+from inc_pipeline.client import ApiError, QuotaExhaustedError
 from inc_pipeline.extract.plan import Targets, plan_requests
 from inc_pipeline.extract.run import LandingOptions, LandingReport, land_requests
 from inc_pipeline.extract.targets import load_targets, require_sites
@@ -75,7 +76,9 @@ def _days(context: AssetExecutionContext) -> list[date]:
     return days
 
 
-def _results(endpoint: Endpoint, report: LandingReport, client, deferred: str | None) -> MaterializeResult:
+def _results(
+    endpoint: Endpoint, report: LandingReport, client, deferred: QuotaExhaustedError | None
+) -> MaterializeResult:
     stats = client.stats[endpoint.id]
     share = report.rows_quarantined / max(report.rows_landed + report.rows_quarantined, 1)
     drift = sorted(report.unknown_fields)
@@ -110,7 +113,8 @@ def _results(endpoint: Endpoint, report: LandingReport, client, deferred: str | 
     if endpoint.quota_per_day:
         metadata["quota_left"] = client.quota_left(endpoint)
     if deferred:
-        metadata["deferred"] = deferred
+        metadata["deferred"] = str(deferred)
+        metadata["deferred_until"] = deferred.until.isoformat()  # the deferred-quota sensor retries after it
     if report.preview is not None:
         metadata["preview"] = MetadataValue.md(report.preview.astype(str).to_markdown(index=False))
     return MaterializeResult(metadata=metadata, check_results=checks)
@@ -147,7 +151,12 @@ def extract_endpoint(
             # The daily quota is spent: nothing landed is lost (partitions are replaced only on commit); the
             # run succeeds and says when the next attempt can go, so a backfill defers instead of failing.
             log.warning(str(exc))
-            report, deferred = LandingReport(endpoint.id), str(exc)
+            report, deferred = LandingReport(endpoint.id), exc
+        except ApiError as exc:
+            if exc.transient:
+                raise
+            # A wrong key or a refused request fails the same way every time: no retry, one line.
+            raise Failure(str(exc), allow_retries=False) from None
         return _results(endpoint, report, client, deferred)
 
 

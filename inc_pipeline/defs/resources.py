@@ -18,6 +18,13 @@ VENDOR_BASE_URL = "http://inccloud-api.intelbras.com.br:8000"  # the manual's ho
 SIMULATOR = "simulator"
 
 
+def is_loopback(url: str) -> bool:
+    """True for a URL on this machine (where only the simulator serves the INC API)."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
 class MissingSettingError(RuntimeError):
     """A required environment variable is not set."""
 
@@ -54,7 +61,17 @@ class IncApiResource(ConfigurableResource):
 
     @property
     def source_label(self) -> str:
-        """Where the data came from, for the warehouse's build info: the base URL, never the key."""
+        """Where the data came from, for the warehouse's build info: the base URL, never the key.
+
+        Simulated data is labelled as such (`simulator+http://127.0.0.1:N`), whether it is the embedded
+        simulator or one on loopback (INC Cloud never is), so demo data cannot pass for an account's.
+        """
+        if self.base_url == SIMULATOR:
+            from inc_pipeline.simulator.embedded import embedded_simulator
+
+            return f"{SIMULATOR}+{embedded_simulator().base_url}"
+        if is_loopback(self.base_url):
+            return f"{SIMULATOR}+{self.base_url}"
         return self.base_url
 
 
@@ -101,6 +118,7 @@ def resources_from_env() -> dict:
             api_key=_env("INC_API_KEY", ""),
             user=_env("INC_API_USER", ""),
             header_name=_env("INC_API_HEADER", "apikey"),
+            default_rate_per_second=float(os.environ.get("INC_DEFAULT_RATE_PER_SECOND", "5")),
         ),
         "settings": PipelineSettings(
             data_dir=_env("INC_DATA_DIR", "data"),

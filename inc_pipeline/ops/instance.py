@@ -8,11 +8,16 @@ from pathlib import Path
 from dagster import DagsterInstance
 
 # Each rate-limited endpoint has its own pool (see defs/extraction.py); one slot per pool means two runs never
-# call the same limited endpoint at once, on top of the client's cross-process pacing.
+# call the same limited endpoint at once, on top of the client's cross-process pacing. Runs that fail on a
+# transient error (the API down for a while) are retried from the failure by the daemon (`dagster dev` runs it).
 DAGSTER_YAML = """\
 concurrency:
   pools:
     default_limit: 1
+run_retries:
+  enabled: true
+  max_retries: 2
+  retry_on_asset_or_op_failure: true
 telemetry:
   enabled: false
 """
@@ -20,15 +25,19 @@ telemetry:
 
 def data_dir() -> Path:
     """The data directory: INC_DATA_DIR, default ./data."""
-    return Path(os.environ.get("INC_DATA_DIR", "data")).resolve()
+    return Path(os.environ.get("INC_DATA_DIR") or "data").resolve()
 
 
-def dagster_instance() -> DagsterInstance:
-    """The persistent instance in <data dir>/dagster_home (created with our dagster.yaml when missing)."""
+def dagster_home() -> Path:
+    """DAGSTER_HOME when set (a deployed Dagster), else <data dir>/dagster_home, with our dagster.yaml."""
     home = Path(os.environ.get("DAGSTER_HOME") or data_dir() / "dagster_home")
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(DAGSTER_YAML)
-    os.environ["DAGSTER_HOME"] = str(home)
-    return DagsterInstance.get()
+    return home
+
+
+def dagster_instance() -> DagsterInstance:
+    """The persistent instance in `dagster_home()`; the process environment is left as it was."""
+    return DagsterInstance.from_config(str(dagster_home()))

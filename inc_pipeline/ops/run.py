@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from dagster import AssetSelection, materialize
 
@@ -34,42 +37,88 @@ def selection_of(select: str | None) -> AssetSelection:
     return AssetSelection.assets(*[n for n in names if "/" not in n]) | AssetSelection.groups(*names)
 
 
-def run_range(start: date, end: date, *, select: str | None = None, raise_on_error: bool = False) -> int:
+def range_tags(start: date, end: date) -> dict[str, str]:
+    """The tags that make one run cover the daily partitions start..end (single-run backfill policy)."""
+    return {RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()}
+
+
+def run_range(
+    start: date, end: date, *, select: str | None = None, raise_on_error: bool = False, log_level: str = "CRITICAL"
+) -> int:
     """Materialize the selection for the days start..end (inclusive) in one run; 0 on success."""
-    from inc_pipeline.definitions import defs
-
-    from .instance import dagster_instance
-
     check_range(start, end)
-    assets = list(defs.assets or [])
-    resources = dict(defs.resources or {})
-    _preflight(resources)
-    result = materialize(
-        assets,
-        instance=dagster_instance(),
-        resources=resources,
-        selection=selection_of(select),
-        tags={RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat(), "inc/launched_by": "cli"},
-        raise_on_error=raise_on_error,
-    )
-    if not result.success:
-        raise UserError(_first_failure(result))
+    _preflight()
+    result = materialize_selection(
+        selection_of(select), tags={**range_tags(start, end), "inc/launched_by": "cli"},
+        raise_on_error=raise_on_error, log_level=log_level,
+    )  # fmt: skip
+    for line in deferred_lines(result):
+        print(f"inc-pipeline run: {line}", file=sys.stderr)
     print(f"inc-pipeline run: {start}..{end} done (run {result.run_id[:8]})", file=sys.stderr)
     return 0
 
 
-def _preflight(resources: dict) -> None:
-    """Fail before launching when a required setting is missing, with the one-line message."""
-    from inc_pipeline.defs.resources import MissingSettingError
+def materialize_selection(selection: AssetSelection, *, tags: dict, raise_on_error=False, log_level="CRITICAL"):
+    """One in-process run of the definitions' assets (the ones `dagster dev` shows) with env-built resources."""
+    from inc_pipeline.definitions import defs
+    from inc_pipeline.defs.resources import resources_from_env
 
+    from .instance import dagster_instance
+
+    result = materialize(
+        list(defs.assets or []),
+        instance=dagster_instance(),
+        resources=resources_from_env(),  # built now, so the environment of this call counts
+        selection=selection,
+        tags=tags,
+        raise_on_error=raise_on_error,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
+    )
+    if not result.success:
+        raise UserError(_first_failure(result))
+    return result
+
+
+def deferred_lines(result) -> list[str]:
+    """One line per endpoint whose daily quota ran out during the run, saying when to retry."""
+    lines = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        metadata = materialization.metadata
+        if "deferred" in metadata:
+            name = materialization.asset_key.to_user_string()
+            until = metadata["deferred_until"].value if "deferred_until" in metadata else "the quota resets"
+            lines[name] = (f"{name} deferred: {metadata['deferred'].value}; landed partitions are intact; rerun "
+                           f"after {until} (the deferred_quota_sensor does it when `dagster dev` runs)")  # fmt: skip
+    return list(lines.values())
+
+
+def _preflight() -> None:
+    """Fail before launching when a setting is missing or the API cannot be reached, in one line."""
+    base_url = os.environ.get("INC_API_BASE_URL") or "http://inccloud-api.intelbras.com.br:8000"
+    if not os.environ.get("INC_PII_KEY"):
+        raise UserError("INC_PII_KEY is not set: export a long random secret (see .env.example), "
+                        "or try `inc-pipeline demo`")  # fmt: skip
+    if base_url == "simulator":
+        return
+    if not os.environ.get("INC_API_KEY"):
+        raise UserError(
+            "INC_API_KEY is not set: export your INC Cloud key (see .env.example), or try `inc-pipeline demo`"
+        )
+    _check_reachable(base_url)
+
+
+def _check_reachable(base_url: str, timeout: float = 5.0) -> None:
+    """A TCP connection to the API host, so an unreachable API fails in seconds instead of after retries."""
+    parts = urlsplit(base_url)
+    if not parts.hostname:
+        raise UserError(f"INC_API_BASE_URL {base_url!r} is not a URL: use e.g. http://host:8000 or `simulator`")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        resources["settings"].pii_key_bytes()
-        if not resources["inc_api"].api_key and resources["inc_api"].base_url != "simulator":
-            raise MissingSettingError(
-                "INC_API_KEY is not set: export your INC Cloud key (see .env.example), or try `inc-pipeline demo`"
-            )
-    except MissingSettingError as exc:
-        raise UserError(str(exc)) from None
+        socket.create_connection((parts.hostname, port), timeout=timeout).close()
+    except OSError as exc:
+        raise UserError(f"the API at {parts.scheme}://{parts.hostname}:{port} is unreachable ({exc.strerror or exc}):"
+                        " check INC_API_BASE_URL and the network") from None  # fmt: skip
 
 
 def _first_failure(result) -> str:
@@ -80,5 +129,6 @@ def _first_failure(result) -> str:
             while error.cause is not None and error.cls_name in ("DagsterExecutionStepExecutionError",):
                 error = error.cause
             message = error.message.strip().splitlines()[-1] if error.message else error.cls_name
-            return f"{event.step_key}: {message}"
+            message = message.removeprefix("dagster._core.definitions.events.Failure: ")
+            return message if message.startswith(f"{event.step_key}:") else f"{event.step_key}: {message}"
     return "the run failed; see `dagster dev` for its logs"
