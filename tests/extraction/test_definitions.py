@@ -1,0 +1,94 @@
+"""What `dagster dev` loads: an asset per catalog entry, grouped by domain and describing its limits; and a
+snapshot of every asset, check, job, schedule and sensor, so an unintended change shows up in review."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from dagster import AssetKey, BackfillPolicy
+
+from inc_pipeline.catalog import ENDPOINTS
+from inc_pipeline.defs.partitions import DAILY
+
+SNAPSHOT = Path(__file__).with_name("definitions_snapshot.txt")
+REGENERATE = "UPDATE_SNAPSHOT=1 .venv/bin/python -m pytest tests/extraction/test_definitions.py"
+
+
+@pytest.fixture(scope="module")
+def defs():
+    from inc_pipeline.definitions import defs
+
+    return defs
+
+
+def describe(defs) -> str:
+    """One line per definition, sorted: what the snapshot file holds."""
+    repository = defs.get_repository_def()
+    graph = defs.resolve_asset_graph()
+    lines = []
+    for spec in defs.resolve_all_asset_specs():
+        partitions = "daily" if spec.partitions_def is not None else "unpartitioned"
+        lines.append(f"asset {spec.key.to_user_string()} group={spec.group_name} {partitions}")
+    lines += [f"check {key.asset_key.to_user_string()}:{key.name}" for key in graph.asset_check_keys]
+    lines += [f"job {job.name}" for job in repository.get_all_jobs()]
+    lines += [
+        f"schedule {s.name} cron={s.cron_schedule} job={s.job_name} tz={s.execution_timezone or 'UTC'}"
+        for s in repository.schedule_defs
+    ]
+    lines += [f"sensor {s.name}" for s in repository.sensor_defs]
+    return "\n".join(sorted(lines)) + "\n"
+
+
+def test_definitions_match_the_committed_snapshot(defs):
+    current = describe(defs)
+    if os.environ.get("UPDATE_SNAPSHOT") == "1":
+        SNAPSHOT.write_text(current)
+    committed = SNAPSHOT.read_text() if SNAPSHOT.exists() else ""
+    if current != committed:
+        added = sorted(set(current.splitlines()) - set(committed.splitlines()))
+        removed = sorted(set(committed.splitlines()) - set(current.splitlines()))
+        pytest.fail(
+            f"the definitions changed (added {added}, removed {removed}).\n"
+            f"If intended, regenerate the snapshot and commit it with the change:\n    {REGENERATE}"
+        )
+
+
+def test_there_is_an_asset_per_catalog_entry_grouped_by_domain(defs):
+    specs = {spec.key: spec for spec in defs.resolve_all_asset_specs()}
+    for endpoint in ENDPOINTS:
+        spec = specs[AssetKey(endpoint.id)]
+        assert spec.group_name == endpoint.domain
+        assert spec.metadata["rate_limit"] == endpoint.rate.stated
+        assert spec.metadata["pagination"] == endpoint.pagination.value
+        assert spec.metadata["path"] == f"{endpoint.method} {endpoint.path}"
+    endpoint_keys = {AssetKey(e.id) for e in ENDPOINTS}
+    assert len(endpoint_keys) == 40
+    assert {spec.group_name for key, spec in specs.items() if key in endpoint_keys} == {e.domain for e in ENDPOINTS}
+
+
+def test_window_endpoints_are_daily_partitions_backfilled_in_one_run(defs):
+    for endpoint in ENDPOINTS:
+        asset = defs.resolve_assets_def(endpoint.id)
+        if endpoint.is_windowed:
+            assert asset.partitions_def == DAILY
+            assert asset.backfill_policy == BackfillPolicy.single_run()
+        else:
+            assert asset.partitions_def is None
+
+
+def test_each_endpoint_asset_has_its_quarantine_and_drift_checks(defs):
+    checks = set(defs.resolve_asset_graph().asset_check_keys)
+    for endpoint in ENDPOINTS:
+        names = {key.name for key in checks if key.asset_key == AssetKey(endpoint.id)}
+        assert names == {"quarantined_rows", "schema_drift"}
+
+
+def test_each_domain_module_owns_only_its_own_assets():
+    from inc_pipeline.definitions import DOMAINS
+
+    for module in DOMAINS:
+        domain = module.__name__.rsplit(".", 1)[-1]
+        groups = {spec.group_name for asset in module.defs.assets for spec in asset.specs}
+        assert groups == {domain}, module.__name__
