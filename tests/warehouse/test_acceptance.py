@@ -1,9 +1,10 @@
 """Acceptance: one pipeline run over nine simulated days, then every mart equals the simulator's own answers.
 
 The run is the real one (every endpoint asset over a partition range, then the warehouse asset, in one Dagster
-run) against a simulator whose world ends 2026-11-04. The range 2026-10-26 (Mon) .. 2026-11-03 holds a complete
-ISO week (10-26 .. 11-01) and a month end (10-31). The expected numbers are asked of the API separately
-(`oracle.py`), for whole UTC days, weeks and months, never read back from the lake.
+run) against a simulator whose world ends 2026-11-04, followed by the next daily run of the last day (an
+incremental warehouse build); the marts checked are the ones after both. The range 2026-10-26 (Mon) ..
+2026-11-03 holds a complete ISO week (10-26 .. 11-01) and a month end (10-31). The expected numbers are asked of
+the API separately (`oracle.py`), for whole UTC days, weeks and months, never read back from the lake.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class Run:
     data_dir: Path
     oracle: Oracle
     sites: list[str]
+    first_build: dict[str, list[tuple]]  # every mart after the full build, before the incremental one
+    rerun: ExecuteInProcessResult
 
 
 @pytest.fixture(scope="module")
@@ -67,17 +70,28 @@ def run(sim_config, tmp_path_factory):
             ),
             "settings": PipelineSettings(data_dir=str(data_dir), pii_key=PII_KEY),
         }
-        result = materialize(
-            list(defs.assets),
-            resources=resources,
-            instance=DagsterInstance.ephemeral(),
-            tags={RANGE_START_TAG: FIRST.isoformat(), RANGE_END_TAG: LAST.isoformat()},
-            raise_on_error=False,
-        )
+
+        def run_days(first: date, last: date) -> ExecuteInProcessResult:
+            return materialize(
+                list(defs.assets),
+                resources=resources,
+                instance=DagsterInstance.ephemeral(),
+                tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
+                raise_on_error=False,
+            )
+
+        result = run_days(FIRST, LAST)  # no warehouse yet: a full build
+        first_build = _all_marts(data_dir) if result.success else {}
+        rerun = run_days(LAST, LAST)  # the daily run: the warehouse rebuilds that day (and today's snapshots)
         state = data_dir.parent / "oracle-state"
         with IncClient(sim.base_url, sim.api_key, state_dir=state, default_rate_per_second=1000) as client:
             sites = [str(site) for site in sorted(sim.world.sites)]
-            yield Run(sim, result, data_dir, Oracle(client, config.user), sites)
+            yield Run(sim, result, data_dir, Oracle(client, config.user), sites, first_build, rerun)
+
+
+def _all_marts(data_dir: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        return {name: sorted(con.execute(f"select * from marts.{name}").fetchall(), key=repr) for name in MARTS}
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +130,16 @@ def test_the_run_succeeds_and_every_check_passes(run):
     names = {e.check_name for e in evaluations}
     assert {"model_tests", "report_daily_vs_guest_daily", "dwell_buckets_vs_guests"} <= names
     assert {"vendor_clients_vs_guests", "auth_clients_within_guests"} <= names
+
+
+def test_the_daily_incremental_run_changes_nothing_the_api_did_not(run, con):
+    assert run.rerun.success, _failures(run.rerun)
+    assert [e.check_name for e in run.rerun.get_asset_check_evaluations() if not e.passed] == []
+    assert rows(con, "select max(version) from meta.build_info") == [(2,)]
+    read = {e.asset_key.to_user_string(): e.materialization.metadata["rows"].value
+            for e in run.rerun.get_asset_materialization_events() if "rows" in e.materialization.metadata}  # fmt: skip
+    assert read["staging/stg_history_day_client_count"] == len(run.sites)  # one day read, not nine
+    assert _all_marts(run.data_dir) == run.first_build
 
 
 def test_every_mart_exists_with_exactly_the_contract_columns(con):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from dagster import AssetKey, materialize
 
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
-from inc_pipeline.defs.warehouse import warehouse_assets
+from inc_pipeline.defs.warehouse import changed_dates, warehouse_assets
 
 
 def test_every_model_is_an_asset_with_deps_read_from_its_sql():
@@ -31,3 +33,12 @@ def test_materialising_all_models_publishes_the_warehouse(data_dir):
     subset = materialize([warehouse_assets()], resources=resources, selection=[AssetKey(["marts", "guest_daily"])])
     assert subset.success
     assert "secret-key" not in (data_dir / "warehouse.duckdb").read_bytes().decode("latin-1")
+
+
+def test_a_partition_range_run_rebuilds_only_its_days_and_todays_snapshots():
+    tags = {"dagster/asset_partition_range_start": "2025-03-04", "dagster/asset_partition_range_end": "2025-03-05"}
+    days = changed_dates(tags)
+    assert days[:2] == [date(2025, 3, 4), date(2025, 3, 5)] and days[2] == datetime.now(UTC).date()
+    assert changed_dates({"dagster/partition": "2025-03-04"})[0] == date(2025, 3, 4)
+    assert changed_dates({}) is None
+    assert changed_dates(tags, timezone="America/Sao_Paulo") is None  # marts name UTC days

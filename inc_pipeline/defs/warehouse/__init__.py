@@ -4,7 +4,13 @@ Asset keys are `[<layer>, <model>]` (e.g. `marts/guest_daily`); their deps come 
 sources, the latter being the endpoint assets `[<endpoint_id>]`. Materialising a subset rebuilds those models
 (and what they read) on top of a copy of the published warehouse, then publishes atomically. Model tests and
 reconciliations are reported as asset checks on the model they guard.
+
+A run over a partition range (the CLI's `run`, a backfill) rebuilds incrementally: only the range's days and
+today's snapshots are recomputed on a copy of the published warehouse. Incremental marts name a row's landed day
+in UTC, so with INC_TIMEZONE other than UTC every build is a full one.
 """
+
+from datetime import UTC, date, datetime, timedelta
 
 from dagster import (
     AssetCheckResult,
@@ -18,10 +24,13 @@ from dagster import (
     multi_asset,
 )
 
+from inc_pipeline.defs.partitions import TIMEZONE
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
 from inc_pipeline.warehouse import BuildFailed, ModelGraph, build_warehouse, load_models
 
 GROUP = "warehouse"
+RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
+PARTITION_TAG = "dagster/partition"
 
 
 def model_key(graph: ModelGraph, name: str) -> AssetKey:
@@ -71,6 +80,7 @@ def warehouse_assets(graph: ModelGraph | None = None):
                 graph.sql_dir,
                 source_label=inc_api.source_label,
                 select=None if everything else selected,
+                changed_dates=changed_dates(context.run.tags),
             )
         except BuildFailed as failed:
             context.log.error(str(failed))
@@ -83,6 +93,18 @@ def warehouse_assets(graph: ModelGraph | None = None):
         yield from _check_results(graph, result, set(selected), context)
 
     return _build
+
+
+def changed_dates(tags: dict[str, str], timezone: str = TIMEZONE) -> list[date] | None:
+    """The landed days a run touched (its partition range, plus today's snapshots); None: build in full."""
+    start, end = (tags.get(tag) for tag in RANGE_TAGS)
+    if not (start and end):
+        start = end = tags.get(PARTITION_TAG)
+    if not (start and end) or timezone != "UTC":
+        return None
+    first, last = date.fromisoformat(start[:10]), date.fromisoformat(end[:10])
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    return [*days, datetime.now(UTC).date()]
 
 
 def _check_results(graph: ModelGraph, result, selected: set[str], context: AssetExecutionContext):
