@@ -20,7 +20,9 @@ LABEL = "http://127.0.0.1:8000"
 
 
 def _observations(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    """Complete lines only: a reader may be half-way through writing the last one."""
+    complete = path.read_text().split("\n")[:-1]
+    return [json.loads(line) for line in complete if line.strip()]
 
 
 def _wait_for(path: Path, predicate, timeout: float = 60.0) -> None:
@@ -40,7 +42,7 @@ def test_two_builds_under_continuous_reads(data_dir, tmp_path):
     stop = tmp_path / "stop"
     outputs = {mode: tmp_path / f"{mode}.jsonl" for mode in ("hold", "reconnect")}
     readers = [
-        subprocess.Popen([sys.executable, str(READER), str(warehouse), str(out), str(stop), mode])
+        subprocess.Popen([sys.executable, str(READER), str(warehouse), str(out), str(stop), mode], cwd=tmp_path)
         for mode, out in outputs.items()
     ]
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ CLI = Path(sys.executable).with_name("duckdb")
 
 def _cli() -> str:
     found = str(CLI) if CLI.exists() else shutil.which("duckdb")
-    if not found:
+    if not found:  # a declared test dependency (pyproject `test` extra): only a bare environment lacks it
         pytest.skip("no DuckDB 1.x CLI: install it with `.venv/bin/pip install 'duckdb-cli>=1.4,<2'`")
     version = subprocess.run([found, "-version"], capture_output=True, text=True, check=True).stdout
     if not version.startswith("v1."):
@@ -26,7 +27,7 @@ def _cli() -> str:
     return found
 
 
-def test_duckdb_1_cli_reads_the_published_marts(data_dir):
+def test_duckdb_1_cli_reads_the_published_marts(data_dir, tmp_path):
     cli = _cli()
     build_warehouse(data_dir, source_label="http://127.0.0.1:8000")
     sql = (
@@ -35,9 +36,10 @@ def test_duckdb_1_cli_reads_the_published_marts(data_dir):
         "select version, storage_version from meta.build_info;"
         "select count(*) from staging.stg_history_vendor_data;"
     )
+    # -no-init and HOME in tmp_path: no ~/.duckdbrc or extension directory of the machine is read
     done = subprocess.run(
-        [cli, "-readonly", "-csv", "-noheader", str(data_dir / "warehouse.duckdb"), "-c", sql],
-        capture_output=True, text=True, timeout=60,
+        [cli, "-no-init", "-bail", "-readonly", "-csv", "-noheader", str(data_dir / "warehouse.duckdb"), "-c", sql],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     total = sum(guests(site, day)["total"] for site in SITES for day in DAYS[:2])
