@@ -84,6 +84,9 @@ def land_requests(
                     archive.write(endpoint.id, _archive_day(request), request.params, page.raw)
                 _land_page(endpoint, request, page.records, extracted_at, writer, quarantine, report, options)
         replaced = writer.commit()
+    # What landed is what the writer kept: it also drops a key repeated on a later page (the API's page overlap).
+    report.rows = Counter(replaced)
+    report.duplicates_dropped += writer.duplicates_dropped
     # A re-landed day's quarantine is replaced too: an empty one removes the rows an earlier run set aside.
     for day in set(replaced) | set(quarantine):
         frames = quarantine.get(day)
@@ -116,8 +119,6 @@ def _land_page(endpoint, request, records, extracted_at, writer, quarantine, rep
     report.duplicates_dropped += result.duplicates_dropped
     good = protect(endpoint, result.good, policy=options.pii_policy, key=options.pii_key)
     writer.add(good)
-    for day, rows in good.groupby("partition_date").size().items():
-        report.rows[day] += int(rows)
     if len(result.quarantined):
         bad = protect(endpoint, result.quarantined, policy=options.pii_policy, key=options.pii_key)
         # A row whose own date could not be read is filed under its request's first day.
