@@ -14,6 +14,7 @@ from inc_pipeline.catalog.model import RateLimit
 from inc_pipeline.extract.plan import Targets, day_start_ms, plan_requests
 from inc_pipeline.extract.run import LandingOptions, land_requests
 from inc_pipeline.landing import Lake, PartitionWriter
+from inc_pipeline.simulator import FaultConfig
 
 from .helpers import PII_KEY, day, sim_client
 
@@ -82,3 +83,20 @@ def test_each_page_is_written_before_the_next_is_fetched(fast_sim, tmp_path):
     part = pq.ParquetFile(lake.partition_path("auth_history", day()))
     assert part.metadata.num_rows == records == report.rows_landed
     assert part.num_row_groups == pages  # each page went to disk as it came
+
+
+def test_a_record_repeated_on_the_next_page_lands_once_and_the_report_says_so(fast_sim, tmp_path):
+    fast_sim.set_faults(FaultConfig(rate=1.0, kinds=("repeat_records",)))  # each page starts with the last one's end
+    sites = tuple(str(s) for s in sorted(fast_sim.world.sites))
+    start = day_start_ms(day())
+    records = sum(len(fast_sim.world.window(int(s), start, start + 86_400_000 - 1)) for s in sites)
+    lake = Lake(tmp_path)
+    with sim_client(fast_sim, tmp_path / "state") as client:
+        requests = plan_requests(AUTH, Targets(sites=sites), days=[day()])
+        report = land_requests(client, AUTH, requests, lake, LandingOptions(pii_key=PII_KEY.encode()))
+
+    landed = lake.read("auth_history")
+    assert len(landed) == records
+    assert not landed.duplicated(["site_id", "user_mac", "access_start_time"]).any()
+    assert report.rows_landed == len(landed)  # what the metadata says landed is what is on disk
+    assert report.duplicates_dropped == report.pages - 1 > 0
