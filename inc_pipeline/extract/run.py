@@ -6,14 +6,17 @@ which only commits (renames) when every request of the run has succeeded.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import pandas as pd
+from tqdm import tqdm
 
 from inc_pipeline.catalog import Endpoint
+from inc_pipeline.client import Page
 from inc_pipeline.crash import crash_point
 from inc_pipeline.landing.archive import Archive
 from inc_pipeline.landing.lake import Lake
@@ -68,21 +71,42 @@ def land_requests(
     partition_dates: Sequence[date] = (),
 ) -> LandingReport:
     """Fetch every request's pages and land them; `partition_dates` are replaced even when they get no rows."""
-    report = LandingReport(endpoint.id)
-    extracted_at = datetime.now(UTC)
-    quarantine: dict[date, list[pd.DataFrame]] = {}
     archive = Archive(lake.root) if options.archive else None
-    columns = landed_columns(endpoint, options.pii_policy)
-    with lake.partition_writer(endpoint.id, columns, dates=partition_dates) as writer:
-        for request in requests:
-            report.requests += 1
-            report.windows.append(request.window)
+
+    def fetched() -> Iterator[tuple[Request, Page]]:
+        for request in _progress(endpoint, requests, partition_dates):
             for page in client.iter_pages(endpoint, request.params):
-                report.pages += 1
                 crash_point("page")
                 if archive is not None:
                     archive.write(endpoint.id, _archive_day(request), request.params, page.raw)
-                _land_page(endpoint, request, page.records, extracted_at, writer, quarantine, report, options)
+                yield request, page
+
+    return land_pages(endpoint, fetched(), lake, options, partition_dates=partition_dates)
+
+
+def land_pages(
+    endpoint: Endpoint,
+    pages: Iterable[tuple[Request, Page]],
+    lake: Lake,
+    options: LandingOptions,
+    *,
+    partition_dates: Sequence[date] = (),
+) -> LandingReport:
+    """Land (request, page) pairs, from the API or from the raw archive (replay), through one path:
+    normalise, validate, protect, stream to the partition writer; commit only when every page is in."""
+    report = LandingReport(endpoint.id)
+    extracted_at = datetime.now(UTC)
+    quarantine: dict[date, list[pd.DataFrame]] = {}
+    columns = landed_columns(endpoint, options.pii_policy)
+    with lake.partition_writer(endpoint.id, columns, dates=partition_dates) as writer:
+        previous = None
+        for request, page in pages:
+            if request is not previous:
+                report.requests += 1
+                report.windows.append(request.window)
+                previous = request
+            report.pages += 1
+            _land_page(endpoint, request, page.records, extracted_at, writer, quarantine, report, options)
         replaced = writer.commit()
     # What landed is what the writer kept: it also drops a key repeated on a later page (the API's page overlap).
     report.rows = Counter(replaced)
@@ -92,6 +116,15 @@ def land_requests(
         frames = quarantine.get(day)
         lake.write_quarantine(endpoint.id, day, pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
     return report
+
+
+def _progress(endpoint: Endpoint, requests: Sequence[Request], days: Sequence[date]):
+    """The requests behind a progress bar on stderr (per endpoint and days); silent when stderr is no terminal."""
+    span = f" {min(days)}..{max(days)}" if len(days) > 1 else f" {days[0]}" if days else ""
+    return tqdm(
+        requests, desc=f"{endpoint.id}{span}", unit="req", leave=False,
+        disable=not sys.stderr.isatty(), file=sys.stderr,
+    )  # fmt: skip
 
 
 def landed_columns(endpoint: Endpoint, pii_policy: str) -> list[str]:

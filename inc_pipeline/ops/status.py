@@ -1,0 +1,148 @@
+"""`inc-pipeline status`: what has landed, what fails, what is deferred, quota used today, the warehouse version.
+
+Everything is read from the data directory (lake, quarantine, quota ledger, warehouse) and from the Dagster
+instance under it: no API call, no run.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+from inc_pipeline.catalog import ENDPOINTS, Endpoint
+from inc_pipeline.client import QuotaLedger
+from inc_pipeline.landing.lake import Lake
+
+from .instance import dagster_instance, data_dir
+
+SIMULATOR_PREFIX = "simulator+"
+
+
+def describe_source(label: str) -> str:
+    """How a build's source label reads: simulated data says so."""
+    if label.startswith(SIMULATOR_PREFIX):
+        return f"simulator at {label.removeprefix(SIMULATOR_PREFIX)} (simulated data, not an INC Cloud account)"
+    return label
+
+
+def warehouse_info(root: Path) -> dict | None:
+    """The latest meta.build_info row of the published warehouse (read-only), or None before the first build."""
+    path = root / "warehouse.duckdb"
+    if not path.exists():
+        return None
+    with duckdb.connect(str(path), read_only=True) as con:
+        row = con.execute(
+            "select version, built_at, source_label, models from meta.build_info order by version desc limit 1"
+        ).fetchone()
+    return dict(zip(("version", "built_at", "source_label", "models"), row, strict=True)) if row else None
+
+
+def gaps(days: list[date]) -> list[tuple[date, date]]:
+    """Missing runs of days between the first and the last landed day, as (first, last) pairs."""
+    missing, landed = [], set(days)
+    day = min(days) if days else None
+    while day is not None and day < max(days):
+        if day not in landed:
+            if missing and missing[-1][1] == day - timedelta(days=1):
+                missing[-1] = (missing[-1][0], day)
+            else:
+                missing.append((day, day))
+        day += timedelta(days=1)
+    return missing
+
+
+def landed_lines(lake: Lake) -> list[str]:
+    """One line per table: first..last landed day, count, and gaps (window tables) or 'snapshot'."""
+    lines, never = [], []
+    for endpoint in ENDPOINTS:
+        days = lake.partitions(endpoint.id)
+        if not days:
+            never.append(endpoint.id)
+            continue
+        holes = gaps(days) if endpoint.is_windowed else []
+        hole_text = ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in holes) or "none"
+        kind = f"gaps: {hole_text}" if endpoint.is_windowed else "snapshots"
+        lines.append(f"  {endpoint.id:38} {days[0]}..{days[-1]} {len(days):>4} days  {kind}")
+    if never:
+        lines.append(f"  never landed: {', '.join(never)}")
+    return lines
+
+
+def quarantine_lines(lake: Lake) -> list[str]:
+    """Tables with quarantined rows: partitions, lines, latest day."""
+    lines = []
+    for endpoint in ENDPOINTS:
+        parts = sorted((lake.quarantine_dir / endpoint.id).glob("date=*/part-0.parquet"))
+        if parts:
+            count = sum(pq.ParquetFile(p).metadata.num_rows for p in parts)
+            latest = parts[-1].parent.name.removeprefix("date=")
+            lines.append(f"  quarantine {endpoint.id}: {count} lines in {len(parts)} partitions (latest {latest})")
+    return lines
+
+
+def failing_check_lines() -> list[str]:
+    """Checks whose latest evaluation in the Dagster instance failed."""
+    from inc_pipeline.definitions import defs
+
+    instance = dagster_instance()
+    keys = list(defs.resolve_asset_graph().asset_check_keys)
+    records = instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
+    lines = []
+    for key, record in sorted(records.items(), key=lambda item: item[0].to_user_string()):
+        if record.status.value == "FAILED":
+            evaluation = record.evaluation
+            severity = evaluation.severity.value if evaluation else "ERROR"
+            lines.append(f"  check {key.to_user_string()} failed ({severity.lower()}, run {record.run_id[:8]})")
+    return lines
+
+
+def deferred_lines() -> list[str]:
+    """Endpoints whose latest materialization was deferred because the daily quota ran out."""
+    from dagster import AssetKey
+
+    instance = dagster_instance()
+    lines = []
+    for endpoint in ENDPOINTS:
+        event = instance.get_latest_materialization_event(AssetKey(endpoint.id))
+        metadata = event.asset_materialization.metadata if event and event.asset_materialization else {}
+        if "deferred" in metadata:
+            until = metadata["deferred_until"].value if "deferred_until" in metadata else "the quota resets"
+            lines.append(f"  {endpoint.id}: deferred (quota spent); retry after {until}")
+    return lines
+
+
+def quota_lines(root: Path) -> list[str]:
+    """Calls reserved today on each quota endpoint, from the client's ledger (shared by every run)."""
+    ledger = QuotaLedger(root / "state")
+    quota: list[Endpoint] = [e for e in ENDPOINTS if e.rate.per_day]
+    used = ", ".join(f"{e.id} {ledger.used(e.id)}/{e.rate.per_day}" for e in quota)
+    return [f"quota today ({ledger.day()}, resets {ledger.resets_at().isoformat()}): {used}"]
+
+
+def print_status() -> int:
+    """Print the status of the data directory; 0 always (a status is not a verdict)."""
+    root = data_dir()
+    lake = Lake(root)
+    info = warehouse_info(root)
+    print(f"data dir: {root}")
+    if info:
+        print(f"source: {describe_source(info['source_label'])}")
+        print(f"warehouse: version {info['version']}, built {info['built_at']:%Y-%m-%d %H:%M:%S %Z}, "
+              f"{info['models']} models ({root / 'warehouse.duckdb'})")  # fmt: skip
+    else:
+        print("warehouse: not built yet (inc-pipeline run --start ... --end ..., or inc-pipeline demo)")
+    print("landed partitions:")
+    print("\n".join(landed_lines(lake)))
+    failing = failing_check_lines() + quarantine_lines(lake)
+    print("failing checks and quarantine:" if failing else "failing checks and quarantine: none")
+    if failing:
+        print("\n".join(failing))
+    deferred = deferred_lines()
+    print("deferred:" if deferred else "deferred: none")
+    if deferred:
+        print("\n".join(deferred))
+    print("\n".join(quota_lines(root)))
+    return 0
