@@ -9,6 +9,7 @@ from inc_pipeline.defs import (
     dwell,
     guests,
     reports,
+    schedules,
     sites,
     traffic,
     vendors,
@@ -17,6 +18,6 @@ from inc_pipeline.defs import (
 )
 from inc_pipeline.defs.resources import resources_from_env
 
-DOMAINS = (sites, devices, wireless, clients, auth, guests, dwell, traffic, vendors, reports, warehouse)
+DOMAINS = (sites, devices, wireless, clients, auth, guests, dwell, traffic, vendors, reports, warehouse, schedules)
 
 defs = Definitions.merge(*(domain.defs for domain in DOMAINS), Definitions(resources=resources_from_env()))

@@ -10,10 +10,8 @@ from urllib.parse import urlsplit
 
 from dagster import AssetSelection, materialize
 
+from inc_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags  # noqa: F401 (re-exported)
 from inc_pipeline.errors import UserError
-
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 def check_range(start: date, end: date) -> None:
@@ -37,11 +35,6 @@ def selection_of(select: str | None) -> AssetSelection:
     return AssetSelection.assets(*[n for n in names if "/" not in n]) | AssetSelection.groups(*names)
 
 
-def range_tags(start: date, end: date) -> dict[str, str]:
-    """The tags that make one run cover the daily partitions start..end (single-run backfill policy)."""
-    return {RANGE_START_TAG: start.isoformat(), RANGE_END_TAG: end.isoformat()}
-
-
 def run_range(
     start: date, end: date, *, select: str | None = None, raise_on_error: bool = False, log_level: str = "CRITICAL"
 ) -> int:
@@ -49,7 +42,7 @@ def run_range(
     check_range(start, end)
     _preflight()
     result = materialize_selection(
-        selection_of(select), tags={**range_tags(start, end), "inc/launched_by": "cli"},
+        selection_of(select), tags={**range_tags(start.isoformat(), end.isoformat()), "inc/launched_by": "cli"},
         raise_on_error=raise_on_error, log_level=log_level,
     )  # fmt: skip
     for line in deferred_lines(result):

@@ -1,0 +1,125 @@
+"""When the assets run: a daily run over yesterday and the lookback window, snapshots every 6 hours, a retry
+of endpoints whose daily quota ran out, and freshness checks on the marts.
+
+Every run carries retry tags (transient failures: the run is retried from the failure by the daemon), and every
+rate-limited endpoint has its own concurrency pool, so overlapping runs never call one endpoint at once.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta
+
+from dagster import (
+    AssetKey,
+    AssetSelection,
+    Definitions,
+    RunRequest,
+    ScheduleEvaluationContext,
+    SensorEvaluationContext,
+    SkipReason,
+    build_last_update_freshness_checks,
+    build_sensor_for_freshness_checks,
+    define_asset_job,
+    schedule,
+    sensor,
+)
+
+from inc_pipeline.catalog import ENDPOINTS
+from inc_pipeline.defs.partitions import START_DATE, TIMEZONE, range_tags
+from inc_pipeline.warehouse import load_models
+
+RETRY_TAGS = {"dagster/max_retries": "2", "dagster/retry_strategy": "FROM_FAILURE"}
+WAREHOUSE = AssetSelection.groups("warehouse")
+SITES_LIST = "user_shops"  # 100 calls a day: once a day, with the daily run
+WINDOWED = [e.id for e in ENDPOINTS if e.is_windowed]
+SNAPSHOTS = [e.id for e in ENDPOINTS if not e.is_windowed and e.id != SITES_LIST]
+QUOTA_LIMITED = [e.id for e in ENDPOINTS if e.rate.per_day]
+MART_FRESHNESS = timedelta(hours=26)  # the daily run plus two hours of slack
+
+daily_job = define_asset_job(
+    "daily_extraction",
+    selection=AssetSelection.assets(SITES_LIST, *WINDOWED) | WAREHOUSE,
+    description="Yesterday and the lookback window for every window endpoint, the site list, then the marts.",
+    run_tags=RETRY_TAGS,
+)
+snapshot_job = define_asset_job(
+    "snapshots",
+    selection=AssetSelection.assets(*SNAPSHOTS) | WAREHOUSE,
+    description="Current state (inventory, online clients, today so far), then the marts.",
+    run_tags=RETRY_TAGS,
+)
+quota_retry_job = define_asset_job(
+    "quota_retry",
+    selection=AssetSelection.assets(*QUOTA_LIMITED),
+    description="Endpoints deferred because their 100/day quota ran out, once it is whole again.",
+    run_tags=RETRY_TAGS,
+)
+
+
+def lookback_days() -> int:
+    """INC_LOOKBACK_DAYS (default 2), read when the schedule ticks."""
+    return int(os.environ.get("INC_LOOKBACK_DAYS") or 2)
+
+
+def daily_range(tick: datetime, lookback: int) -> tuple[date, date]:
+    """Yesterday (of the tick, in the partitions' time zone) and the `lookback` days before it."""
+    end = tick.date() - timedelta(days=1)
+    return max(end - timedelta(days=lookback), date.fromisoformat(START_DATE)), end
+
+
+@schedule(job=daily_job, cron_schedule="30 2 * * *", execution_timezone=TIMEZONE)
+def daily_extraction_schedule(context: ScheduleEvaluationContext) -> RunRequest:
+    """One run over yesterday and the lookback window (late data), single-run backfill of every window asset."""
+    start, end = daily_range(context.scheduled_execution_time, lookback_days())
+    return RunRequest(
+        run_key=f"daily-{end.isoformat()}", tags={**range_tags(start.isoformat(), end.isoformat()), **RETRY_TAGS}
+    )
+
+
+@schedule(job=snapshot_job, cron_schedule="0 */6 * * *", execution_timezone=TIMEZONE)
+def snapshot_schedule(context: ScheduleEvaluationContext) -> RunRequest:
+    """The snapshots four times a day (history_clients: 4 calls per device, within its 100/day quota)."""
+    return RunRequest(run_key=f"snapshots-{context.scheduled_execution_time:%Y-%m-%dT%H}", tags=RETRY_TAGS)
+
+
+def deferred_endpoints(instance) -> dict[str, str]:
+    """Quota-limited endpoints whose latest materialization was deferred: endpoint id -> when the quota resets."""
+    deferred = {}
+    for endpoint_id in QUOTA_LIMITED:
+        event = instance.get_latest_materialization_event(AssetKey(endpoint_id))
+        metadata = event.asset_materialization.metadata if event and event.asset_materialization else {}
+        if "deferred_until" in metadata:
+            deferred[endpoint_id] = metadata["deferred_until"].value
+    return deferred
+
+
+@sensor(job=quota_retry_job, minimum_interval_seconds=15 * 60)
+def deferred_quota_sensor(context: SensorEvaluationContext):
+    """Re-runs an endpoint deferred for quota once its quota day is over: one run per deferral (run_key)."""
+    now = datetime.now().astimezone()
+    due = {k: v for k, v in deferred_endpoints(context.instance).items() if datetime.fromisoformat(v) <= now}
+    if not due:
+        return SkipReason("no endpoint is waiting for its quota")
+    return [
+        RunRequest(run_key=f"{endpoint_id}@{until}", asset_selection=[AssetKey(endpoint_id)], tags=RETRY_TAGS)
+        for endpoint_id, until in due.items()
+    ]
+
+
+def mart_keys() -> list[AssetKey]:
+    graph = load_models()
+    return [AssetKey([m.layer, name]) for name, m in graph.models.items() if m.layer == "marts"]
+
+
+mart_freshness_checks = build_last_update_freshness_checks(assets=mart_keys(), lower_bound_delta=MART_FRESHNESS)
+mart_freshness_sensor = build_sensor_for_freshness_checks(
+    freshness_checks=mart_freshness_checks, name="mart_freshness_sensor"
+)
+
+defs = Definitions(
+    jobs=[daily_job, snapshot_job, quota_retry_job],
+    schedules=[daily_extraction_schedule, snapshot_schedule],
+    sensors=[deferred_quota_sensor, mart_freshness_sensor],
+    asset_checks=mart_freshness_checks,
+)
