@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench [name ...]` (names: api, throughput, warehouse, window). Not timed unit tests."""
