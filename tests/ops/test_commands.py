@@ -1,0 +1,85 @@
+"""plan, status, replay and a quota running out mid-backfill, on the package's data directory."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from inc_pipeline.landing.lake import Lake
+
+from .conftest import FIRST, LAST, RANGE, marts
+
+
+def test_plan_prints_requests_time_and_quota_days(ops_env, cli):
+    outcome = cli("plan", "--start", "2026-10-01", "--end", "2026-10-30", "--sites", "40")
+    assert outcome.code == 0, outcome.err
+    lines = {line.split()[0]: line.split() for line in outcome.out.splitlines() if line.strip()}
+    assert lines["history_day_client_count"][-3] == str(30 * 40)  # one request per site and day
+    assert "quota days" in outcome.out and "quotas stretch it over" in outcome.out
+
+
+def test_status_reports_partitions_source_quota_and_version(first_run, ops_env, cli):
+    outcome = cli("status")
+    assert outcome.code == 0, outcome.err
+    assert f"source: simulator at {ops_env['sim'].base_url}" in outcome.out
+    assert "warehouse: version " in outcome.out
+    assert "history_day_client_count".ljust(38) + f" {FIRST}..{LAST}    2 days  gaps: none" in outcome.out
+    assert "quota today (" in outcome.out and "user_shops " in outcome.out
+    assert ops_env["sim"].api_key not in outcome.out
+
+
+def test_quota_spent_mid_backfill_defers_and_loses_nothing(first_run, ops_env, cli):
+    lake = Lake(ops_env["data"])
+    before = {table: lake.read(table) for table in ("history_clients", "history_day_client_count")}
+    assert len(before["history_clients"]) > 0
+    # 99 of the 100 daily calls spent: the first device's call goes, the second finds the quota gone.
+    ledger = ops_env["data"] / "state" / "quota" / "history_clients.json"
+    ledger.write_text(json.dumps({"day": datetime.now(UTC).date().isoformat(), "used": 99}))
+
+    outcome = cli("run", *RANGE, "--select", "history_clients,history_day_client_count")
+
+    assert outcome.code == 0, outcome.err
+    assert "history_clients deferred: quota exhausted for history_clients until" in outcome.err
+    assert "landed partitions are intact; rerun after" in outcome.err
+    kept = lake.read("history_clients")
+    assert kept.drop(columns="extracted_at").equals(before["history_clients"].drop(columns="extracted_at"))
+    assert (kept["extracted_at"] == before["history_clients"]["extracted_at"]).all()  # not re-landed
+    assert len(lake.read("history_day_client_count")) == len(before["history_day_client_count"])
+    status = cli("status")
+    assert "history_clients: deferred (quota spent); retry after" in status.out
+
+
+def test_deferred_endpoints_are_what_the_sensor_retries(first_run, ops_env, cli):
+    from inc_pipeline.defs.schedules import deferred_endpoints
+    from inc_pipeline.ops.instance import dagster_instance
+
+    ledger = ops_env["data"] / "state" / "quota" / "user_shops.json"
+    ledger.write_text(json.dumps({"day": datetime.now(UTC).date().isoformat(), "used": 100}))
+    assert cli("run", *RANGE, "--select", "user_shops").code == 0
+    deferred = deferred_endpoints(dagster_instance())
+    assert "user_shops" in deferred
+    assert datetime.fromisoformat(deferred["user_shops"]) > datetime.now(UTC)
+
+
+def test_replay_relands_from_the_archive_without_the_api(first_run, ops_env, cli):
+    lake = Lake(ops_env["data"])
+    before = lake.read("history_day_client_count")
+    lake.partition_path("history_day_client_count", FIRST).unlink()  # lost partition
+    ops_env["env"].setenv("INC_API_BASE_URL", "http://127.0.0.1:9")  # any API call would fail
+    try:
+        outcome = cli("replay", "--table", "history_day_client_count", *RANGE)
+    finally:
+        ops_env["env"].setenv("INC_API_BASE_URL", ops_env["sim"].base_url)
+    assert outcome.code == 0, outcome.err
+    after = lake.read("history_day_client_count")
+    key = ["site_id", "partition_date"]
+    assert after.drop(columns="extracted_at").sort_values(key).reset_index(drop=True).equals(
+        before.drop(columns="extracted_at").sort_values(key).reset_index(drop=True)
+    )
+    assert marts(ops_env["data"])["guest_daily"].equals(first_run["guest_daily"])
+
+
+def test_replay_refuses_what_was_never_archived(first_run, ops_env, cli):
+    outcome = cli("replay", "--table", "auth_history", *RANGE)
+    assert outcome.code == 2
+    assert "personal data is never archived" in outcome.err

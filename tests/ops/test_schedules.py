@@ -1,0 +1,36 @@
+"""The schedules produce the runs the README promises."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dagster import build_schedule_context, validate_run_config
+
+
+def test_daily_schedule_runs_yesterday_and_the_lookback_as_one_range(monkeypatch):
+    from inc_pipeline.definitions import defs
+    from inc_pipeline.defs.schedules import daily_extraction_schedule
+
+    monkeypatch.setenv("INC_LOOKBACK_DAYS", "3")
+    tick = dt.datetime(2026, 11, 20, 2, 30, tzinfo=dt.UTC)
+    result = daily_extraction_schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick))
+    [request] = result.run_requests
+    assert request.tags["dagster/asset_partition_range_start"] == "2026-11-16"
+    assert request.tags["dagster/asset_partition_range_end"] == "2026-11-19"
+    assert request.tags["dagster/max_retries"] == "2"
+    job = defs.get_job_def("daily_extraction")
+    assert validate_run_config(job, request.run_config)
+    selected = {k.to_user_string() for k in job.asset_layer.selected_asset_keys}
+    assert {"user_shops", "history_day_client_count", "marts/guest_daily"} <= selected
+    assert "online_clients" not in selected  # snapshots run on their own schedule
+
+
+def test_snapshot_schedule_leaves_the_site_list_to_the_daily_run():
+    from inc_pipeline.definitions import defs
+    from inc_pipeline.defs.schedules import snapshot_schedule
+
+    tick = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)
+    [request] = snapshot_schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick)).run_requests
+    assert "dagster/asset_partition_range_start" not in request.tags
+    selected = {k.to_user_string() for k in defs.get_job_def("snapshots").asset_layer.selected_asset_keys}
+    assert "online_clients" in selected and "user_shops" not in selected and "marts/sites" in selected
