@@ -9,11 +9,16 @@ $(BIN)/inc-pipeline: pyproject.toml requirements.lock
 	$(BIN)/pip install -q -c requirements.lock -e '.[test]'
 	touch $(BIN)/inc-pipeline
 
-.PHONY: demo test lint bench install
+.PHONY: demo test lint bench install dev
 install: $(BIN)/inc-pipeline
 
 demo: install
 	$(BIN)/inc-pipeline demo
+
+# The Dagster UI and daemon (schedules, sensors) over the definitions, with Dagster's state under the data dir.
+dev: install
+	DAGSTER_HOME=$$($(BIN)/python -c "from inc_pipeline.ops.instance import dagster_home; print(dagster_home())") \
+		$(BIN)/dagster dev -w workspace.yaml
 
 lint: install
 	$(BIN)/ruff check inc_pipeline tests $(wildcard bench)

@@ -6,9 +6,11 @@ Errors the user can fix end the command with one line on stderr and exit code 2;
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from datetime import date
+from pathlib import Path
 
 from inc_pipeline.errors import UserError
 
@@ -70,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         run_simulator_cli(argv[1:])
         return 0
     args = build_parser().parse_args(argv)
+    if args.command != "demo":
+        load_dotenv(Path(".env"))
     # Dagster's beta/preview notices about our own definitions are nothing a user can act on.
     warnings.filterwarnings("ignore", module=r"dagster\.")
     try:
@@ -81,6 +85,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"inc-pipeline {args.command}: interrupted; landed partitions are intact, rerun to resume",
               file=sys.stderr)  # fmt: skip
         return 130
+
+
+def load_dotenv(path: Path) -> None:
+    """Non-empty KEY=VALUE lines of `path` (as `dagster dev` reads them) into the environment; the shell wins."""
+    if not path.is_file():
+        return
+    for line in path.read_text().splitlines():
+        name, sep, value = line.strip().partition("=")
+        if sep and name and not name.startswith("#") and value.strip():
+            os.environ.setdefault(name.strip(), value.strip().strip("\"'"))
 
 
 def _dispatch(args: argparse.Namespace) -> int:
