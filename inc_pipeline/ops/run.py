@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from dagster import AssetSelection, materialize
+from dagster import AssetKey, AssetSelection, materialize
 
 from inc_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags  # noqa: F401 (re-exported)
 from inc_pipeline.errors import UserError
@@ -28,11 +28,21 @@ def check_range(start: date, end: date) -> None:
 
 
 def selection_of(select: str | None) -> AssetSelection:
-    """Asset names or group names, comma-separated; everything when empty."""
+    """Asset names (`history_day_report`, `marts/guest_daily`) or group names (`guests`, `warehouse`),
+    comma-separated; everything when empty. An unknown name is a one-line error listing the groups."""
     if not select:
         return AssetSelection.all()
+    from inc_pipeline.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    groups = {graph.get(key).group_name for key in graph.get_all_asset_keys()}
     names = [s.strip() for s in select.split(",") if s.strip()]
-    return AssetSelection.assets(*[n for n in names if "/" not in n]) | AssetSelection.groups(*names)
+    unknown = [n for n in names if n not in keys and n not in groups]
+    if unknown:
+        raise UserError(f"--select: no asset or group named {', '.join(unknown)}; groups: {', '.join(sorted(groups))}")
+    chosen_keys = [AssetKey.from_user_string(n) for n in names if n in keys]
+    return AssetSelection.assets(*chosen_keys) | AssetSelection.groups(*[n for n in names if n in groups])
 
 
 def run_range(
