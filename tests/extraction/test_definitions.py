@@ -90,5 +90,5 @@ def test_each_domain_module_owns_only_its_own_assets():
 
     for module in DOMAINS:
         domain = module.__name__.rsplit(".", 1)[-1]
-        groups = {spec.group_name for asset in module.defs.assets for spec in asset.specs}
-        assert groups == {domain}, module.__name__
+        groups = {spec.group_name for asset in module.defs.assets or () for spec in asset.specs}
+        assert groups <= {domain}, module.__name__  # a domain may own only automation (defs.schedules)
