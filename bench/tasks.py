@@ -78,6 +78,16 @@ def warehouse(data_dir: str, select: list[str] | None = None):
     return {"models": len(result.models), "seconds": result.seconds}
 
 
+def resolve(task: str):
+    """`name` is a function here; `module:name` one in another bench module (each benchmark keeps its own)."""
+    import importlib
+
+    if ":" in task:
+        module, name = task.split(":", 1)
+        return getattr(importlib.import_module(module), name)
+    return globals()[task]
+
+
 if __name__ == "__main__":
     task, kwargs = sys.argv[1], json.loads(sys.argv[2])
-    print(json.dumps(globals()[task](**kwargs)))
+    print(json.dumps(resolve(task)(**kwargs), default=str))
