@@ -15,7 +15,6 @@ from dagster import (
     AssetsDefinition,
     BackfillPolicy,
     Definitions,
-    Failure,
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
@@ -23,16 +22,19 @@ from dagster import (
 )
 
 from inc_pipeline.catalog import ENDPOINTS, Endpoint, Scope
-from inc_pipeline.client import ApiError, QuotaExhaustedError
+from inc_pipeline.client import QuotaExhaustedError
 from inc_pipeline.extract.plan import Targets, plan_requests
 from inc_pipeline.extract.run import LandingOptions, LandingReport, land_requests
 from inc_pipeline.extract.targets import load_targets, require_sites
 from inc_pipeline.landing.lake import Lake
 
+from .failures import fail_at_once
 from .partitions import DAILY, TIMEZONE
 from .resources import IncApiResource, PipelineSettings
 
 QUARANTINE_FAIL_SHARE = 0.05  # more than 5% of rows quarantined fails the check: the API or our schema changed
+# Transient failures only (see failures.py): an API down for a minute gets two more attempts, 30 s apart.
+RETRY_POLICY = RetryPolicy(max_retries=2, delay=30)
 
 UPSTREAM_BY_SCOPE = {
     Scope.SITE: "user_shops",
@@ -139,7 +141,7 @@ def extract_endpoint(
     now = datetime.now(UTC)
     requests = plan_requests(endpoint, targets, days=days, now=now, tz=TIMEZONE)
     options = LandingOptions(
-        pii_key=settings.pii_key_bytes(), pii_policy=settings.pii_policy, archive=settings.archive_raw
+        pii_key=settings.pii_key_bytes(), pii_policy=settings.checked_pii_policy(), archive=settings.archive_raw
     )
     with inc_api.client(settings.state_dir) as client:
         deferred = None
@@ -152,16 +154,14 @@ def extract_endpoint(
             # run succeeds and says when the next attempt can go, so a backfill defers instead of failing.
             log.warning(str(exc))
             report, deferred = LandingReport(endpoint.id), exc
-        except ApiError as exc:
-            if exc.transient:
-                raise
-            # A wrong key or a refused request fails the same way every time: no retry, one line.
-            raise Failure(str(exc), allow_retries=False) from None
         return _results(endpoint, report, client, deferred)
 
 
-def endpoint_asset(endpoint: Endpoint) -> AssetsDefinition:
-    """The asset for one catalog entry: description from the manual, limits in metadata, domain as group."""
+def endpoint_asset(endpoint: Endpoint, retry_policy: RetryPolicy = RETRY_POLICY) -> AssetsDefinition:
+    """The asset for one catalog entry: description from the manual, limits in metadata, domain as group.
+
+    `retry_policy` applies to transient failures only; permanent ones fail at once (`fail_at_once`).
+    """
     upstream = UPSTREAM_BY_SCOPE.get(endpoint.scope)
 
     @asset(
@@ -175,11 +175,12 @@ def endpoint_asset(endpoint: Endpoint) -> AssetsDefinition:
         check_specs=_check_specs(endpoint),
         kinds={"parquet"},
         pool=f"inc_api/{endpoint.id}" if endpoint.rate.per_second or endpoint.rate.per_day else None,
-        retry_policy=RetryPolicy(max_retries=2, delay=30),
+        retry_policy=retry_policy,
     )
     def _extract(context: AssetExecutionContext, inc_api: IncApiResource, settings: PipelineSettings):
         days = _days(context) if endpoint.is_windowed else []
-        return extract_endpoint(endpoint, days, inc_api, settings, context.log)
+        with fail_at_once():
+            return extract_endpoint(endpoint, days, inc_api, settings, context.log)
 
     return _extract
 

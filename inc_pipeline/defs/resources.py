@@ -13,9 +13,11 @@ from pathlib import Path
 from dagster import ConfigurableResource, EnvVar
 
 from inc_pipeline.client import IncClient
+from inc_pipeline.errors import UserError
 
 VENDOR_BASE_URL = "http://inccloud-api.intelbras.com.br:8000"  # the manual's host; it states no scheme
 SIMULATOR = "simulator"
+PII_POLICIES = ("pseudonymise", "drop")
 
 
 def is_loopback(url: str) -> bool:
@@ -25,7 +27,11 @@ def is_loopback(url: str) -> bool:
     return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
 
 
-class MissingSettingError(RuntimeError):
+class SettingError(UserError):
+    """An environment variable holds a value the pipeline cannot use."""
+
+
+class MissingSettingError(SettingError):
     """A required environment variable is not set."""
 
 
@@ -38,6 +44,8 @@ class IncApiResource(ConfigurableResource):
     header_name: str = "apikey"
     default_rate_per_second: float = 5.0
     quota_timezone: str = "UTC"
+    max_retries: int = 5  # the client's own retries of a transient error, before the asset's RetryPolicy
+    backoff_base: float = 0.5  # seconds, doubled per client retry
 
     def client(self, state_dir: Path) -> IncClient:
         """A paced client; pacing and quota state live in `state_dir`, shared by every run on this machine."""
@@ -57,6 +65,8 @@ class IncApiResource(ConfigurableResource):
             state_dir=state_dir,
             default_rate_per_second=self.default_rate_per_second,
             quota_timezone=self.quota_timezone,
+            max_retries=self.max_retries,
+            backoff_base=self.backoff_base,
         )
 
     @property
@@ -96,6 +106,14 @@ class PipelineSettings(ConfigurableResource):
     @property
     def site_allow_list(self) -> tuple[str, ...]:
         return tuple(s.strip() for s in self.sites.split(",") if s.strip())
+
+    def checked_pii_policy(self) -> str:
+        """The personal-data policy, refused up front when it is neither of the two the landing knows."""
+        if self.pii_policy not in PII_POLICIES:
+            raise SettingError(
+                f"INC_PII_POLICY={self.pii_policy!r} is not a policy: use one of {', '.join(PII_POLICIES)}"
+            )
+        return self.pii_policy
 
     def pii_key_bytes(self) -> bytes:
         """The pseudonymisation key; refuses to run without one rather than hashing with a guessable key."""

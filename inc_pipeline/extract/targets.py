@@ -10,12 +10,13 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from inc_pipeline.errors import UserError
 from inc_pipeline.landing.lake import Lake
 
 from .plan import Target, Targets
 
 
-class NoSitesError(RuntimeError):
+class NoSitesError(UserError):
     """No site to extract: neither landed from /user/shop nor configured."""
 
 
