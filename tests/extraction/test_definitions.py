@@ -4,6 +4,9 @@ snapshot of every asset, check, job, schedule and sensor, so an unintended chang
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,8 @@ def describe(defs) -> str:
     for spec in defs.resolve_all_asset_specs():
         partitions = "daily" if spec.partitions_def is not None else "unpartitioned"
         lines.append(f"asset {spec.key.to_user_string()} group={spec.group_name} {partitions}")
+        if spec.freshness_policy is not None:
+            lines.append(f"freshness {spec.key.to_user_string()} {_freshness(spec.freshness_policy)}")
     lines += [f"check {key.asset_key.to_user_string()}:{key.name}" for key in graph.asset_check_keys]
     lines += [f"job {job.name}" for job in repository.get_all_jobs()]
     lines += [
@@ -39,6 +44,12 @@ def describe(defs) -> str:
     ]
     lines += [f"sensor {s.name}" for s in repository.sensor_defs]
     return "\n".join(sorted(lines)) + "\n"
+
+
+def _freshness(policy) -> str:
+    fail = policy.fail_window.to_timedelta()
+    warn = policy.warn_window.to_timedelta() if policy.warn_window else None
+    return f"fail={fail}" + (f" warn={warn}" if warn else "")
 
 
 def test_definitions_match_the_committed_snapshot(defs):
@@ -92,3 +103,24 @@ def test_each_domain_module_owns_only_its_own_assets():
         domain = module.__name__.rsplit(".", 1)[-1]
         groups = {spec.group_name for asset in module.defs.assets or () for spec in asset.specs}
         assert groups <= {domain}, module.__name__  # a domain may own only automation (defs.schedules)
+
+
+def test_every_mart_has_a_freshness_policy_instead_of_superseded_checks(defs):
+    marts = [spec for spec in defs.resolve_all_asset_specs() if spec.key.path[0] == "marts"]
+    assert marts
+    for spec in marts:
+        assert spec.freshness_policy is not None, spec.key
+        assert spec.freshness_policy.fail_window.to_timedelta() == timedelta(hours=26)
+    checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
+    assert "freshness_check" not in checks
+
+
+def test_loading_the_definitions_warns_of_nothing_superseded_or_deprecated():
+    # A fresh interpreter: the definitions are imported (and warn) once per process.
+    code = (
+        "import warnings; warnings.simplefilter('error', FutureWarning); "
+        "warnings.simplefilter('error', DeprecationWarning); "
+        "import inc_pipeline.definitions as d; d.defs.resolve_asset_graph()"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr[-2000:]

@@ -1,5 +1,5 @@
-"""When the assets run: a daily run over yesterday and the lookback window, snapshots every 6 hours, a retry
-of endpoints whose daily quota ran out, and freshness checks on the marts.
+"""When the assets run: a daily run over yesterday and the lookback window, snapshots every 6 hours, and a retry
+of endpoints whose daily quota ran out. (The marts' freshness is a policy on their specs, in the warehouse domain.)
 
 Every run carries retry tags (transient failures: the run is retried from the failure by the daemon), and every
 rate-limited endpoint has its own concurrency pool, so overlapping runs never call one endpoint at once.
@@ -8,7 +8,6 @@ rate-limited endpoint has its own concurrency pool, so overlapping runs never ca
 from __future__ import annotations
 
 import os
-import warnings
 from datetime import date, datetime, timedelta
 
 from dagster import (
@@ -19,9 +18,6 @@ from dagster import (
     ScheduleEvaluationContext,
     SensorEvaluationContext,
     SkipReason,
-    SupersessionWarning,
-    build_last_update_freshness_checks,
-    build_sensor_for_freshness_checks,
     define_asset_job,
     schedule,
     sensor,
@@ -29,7 +25,6 @@ from dagster import (
 
 from inc_pipeline.catalog import ENDPOINTS
 from inc_pipeline.defs.partitions import START_DATE, TIMEZONE, range_tags
-from inc_pipeline.warehouse import load_models
 
 RETRY_TAGS = {"dagster/max_retries": "2", "dagster/retry_strategy": "FROM_FAILURE"}
 WAREHOUSE = AssetSelection.groups("warehouse")
@@ -37,7 +32,6 @@ SITES_LIST = "user_shops"  # 100 calls a day: once a day, with the daily run
 WINDOWED = [e.id for e in ENDPOINTS if e.is_windowed]
 SNAPSHOTS = [e.id for e in ENDPOINTS if not e.is_windowed and e.id != SITES_LIST]
 QUOTA_LIMITED = [e.id for e in ENDPOINTS if e.rate.per_day]
-MART_FRESHNESS = timedelta(hours=26)  # the daily run plus two hours of slack
 
 daily_job = define_asset_job(
     "daily_extraction",
@@ -109,23 +103,8 @@ def deferred_quota_sensor(context: SensorEvaluationContext):
     ]
 
 
-def mart_keys() -> list[AssetKey]:
-    graph = load_models()
-    return [AssetKey([m.layer, name]) for name, m in graph.models.items() if m.layer == "marts"]
-
-
-# Dagster 1.13 prefers FreshnessPolicy on the asset specs; those belong to the warehouse domain's specs, so until
-# they move there these checks (evaluated by their sensor) keep the marts' freshness visible, without the notice.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", SupersessionWarning)
-    mart_freshness_checks = build_last_update_freshness_checks(assets=mart_keys(), lower_bound_delta=MART_FRESHNESS)
-    mart_freshness_sensor = build_sensor_for_freshness_checks(
-        freshness_checks=mart_freshness_checks, name="mart_freshness_sensor"
-    )
-
 defs = Definitions(
     jobs=[daily_job, snapshot_job, quota_retry_job],
     schedules=[daily_extraction_schedule, snapshot_schedule],
-    sensors=[deferred_quota_sensor, mart_freshness_sensor],
-    asset_checks=mart_freshness_checks,
+    sensors=[deferred_quota_sensor],
 )

@@ -8,6 +8,9 @@ reconciliations are reported as asset checks on the model they guard.
 A run over a partition range (the CLI's `run`, a backfill) rebuilds incrementally: only the range's days and
 today's snapshots are recomputed on a copy of the published warehouse. Incremental marts name a row's landed day
 in UTC, so with INC_TIMEZONE other than UTC every build is a full one.
+
+Every mart carries a freshness policy (fails when not rebuilt for 26 hours: the daily run plus two hours of
+slack), which Dagster's own freshness daemon evaluates: no check or sensor to schedule.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -20,6 +23,7 @@ from dagster import (
     AssetKey,
     AssetSpec,
     Definitions,
+    FreshnessPolicy,
     MaterializeResult,
     multi_asset,
 )
@@ -31,6 +35,7 @@ from inc_pipeline.warehouse import BuildFailed, ModelGraph, build_warehouse, loa
 GROUP = "warehouse"
 RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
 PARTITION_TAG = "dagster/partition"
+MART_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(hours=26))  # the daily run plus 2 h of slack
 
 
 def model_key(graph: ModelGraph, name: str) -> AssetKey:
@@ -46,6 +51,7 @@ def _specs(graph: ModelGraph) -> list[AssetSpec]:
             kinds={"duckdb", "sql"},
             description=(model.sql.splitlines() or [""])[0].removeprefix("-- "),
             metadata={"relation": model.relation, "materialization": model.materialization},
+            freshness_policy=MART_FRESHNESS if model.layer == "marts" else None,
         )
         for name, model in graph.models.items()
     ]
