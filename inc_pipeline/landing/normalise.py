@@ -17,6 +17,7 @@ import pandas as pd
 
 from inc_pipeline.catalog.model import Endpoint
 
+from .fast_columns import fast_column, fast_days
 from .rules import RECORD_CONTEXT_FIELDS, Kind, context_columns, rules_of
 from .schemas import column_kind, expected_columns, pandas_dtype
 
@@ -61,9 +62,19 @@ def to_frame(
         elif name == "extracted_at":
             values = [_utc(extracted_at)] * len(records)
         elif name in context_columns(endpoint):
+            fast = _context_column(endpoint, name, records)
+            if fast is not None:
+                columns[name] = fast
+                continue
             values = [_context_value(endpoint, name, record, context) for record in records]
         else:
-            values = [_coerce(endpoint, name, i, r.get(name), failures) for i, r in enumerate(records)]
+            raw = [record.get(name) for record in records]
+            casefold = any(rule.casefold for rule in rules_of(endpoint, name))
+            fast = fast_column(column_kind(endpoint, name), raw, casefold=casefold)
+            if fast is not None:
+                columns[name] = fast
+                continue
+            values = [_coerce(endpoint, name, i, value, failures) for i, value in enumerate(raw)]
         columns[name] = pd.Series(values, dtype=pandas_dtype(endpoint, name))
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
     frame.attrs[ATTRS_KEY] = {
@@ -171,6 +182,15 @@ def canonical_mac(text: str) -> str:
     return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
 
 
+def _context_column(endpoint: Endpoint, column: str, records: list[dict]) -> pd.Series | None:
+    """Batch scopes where every record names its site/device: the column at once (else cell by cell)."""
+    record_fields = (endpoint.record_site_field,) if column == "site_id" else RECORD_CONTEXT_FIELDS.get(column, ())
+    if len(record_fields) != 1 or not record_fields[0] or not records:
+        return None
+    column_values = fast_column(Kind.SITE_ID, [r.get(record_fields[0]) for r in records])
+    return column_values if column_values is not None and column_values.notna().all() else None
+
+
 def _context_value(endpoint: Endpoint, column: str, record: dict, context: dict) -> str | None:
     """Batch scopes: the record says which site/device it is about; otherwise the request context does."""
     record_fields = (endpoint.record_site_field,) if column == "site_id" else RECORD_CONTEXT_FIELDS.get(column, ())
@@ -188,6 +208,10 @@ def _partition_dates(
     field = endpoint.series_time_field
     if field is None:
         raise ValueError(f"{endpoint.id}: partition_date is required (the endpoint has no per-row time field)")
+    raw = [record.get(field) for record in records]
+    fast = fast_days(raw)
+    if fast is not None:
+        return fast
     dates = []
     for row, record in enumerate(records):
         day = day_of(record.get(field))

@@ -12,6 +12,8 @@ import hmac
 from typing import Literal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from inc_pipeline.catalog.model import Endpoint
 
@@ -52,22 +54,45 @@ def protect(
     secret = key.encode("utf-8") if isinstance(key, str) else key
     if not secret:
         raise ValueError("INC_PII_KEY is empty: set INC_PII_KEY to a secret to land personal data pseudonymised")
-    protected = frame.copy()
-    for column in columns:
-        if column not in protected.columns:
-            continue
-        if policy == "drop" and column not in ALWAYS_PSEUDONYMISED:
-            protected = protected.drop(columns=column)
-        else:
-            protected[column] = _pseudonymise(protected[column], secret)
+    present = [column for column in columns if column in frame.columns]
+    dropped = [c for c in present if policy == "drop" and c not in ALWAYS_PSEUDONYMISED]
+    protected = frame.drop(columns=dropped)
+    hashed = [column for column in present if column not in dropped]
+    if hashed:
+        protected[hashed] = _pseudonymise_columns(protected[hashed], secret)
     if {"column", "value"} <= set(protected.columns):
         protected["value"] = _protect_quarantine_values(protected, columns, policy, secret)
     return protected
 
 
 def _pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
-    hashed = [None if pd.isna(value) else pseudonym(str(value), key) for value in values]
-    return pd.Series(hashed, index=values.index, dtype=TEXT)
+    return _pseudonymise_columns(values.to_frame(), key).iloc[:, 0]
+
+
+def _pseudonymise_columns(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    """Each distinct value of all the columns hashed once, then mapped back by pyarrow; nulls stay null.
+
+    Hashing is most of the cost of landing a page; a page repeats values within a column (vendors, cities,
+    empty strings) and across columns (mobile_no and mobile_decode), and the text dtype is pyarrow-backed, so
+    only the distinct values ever become Python objects."""
+    arrays = [pa.array(_as_text(frame[column]), type=pa.string()) for column in frame.columns]
+    encoded = pc.dictionary_encode(pa.chunked_array(arrays, type=pa.string())).combine_chunks()
+    keyed = hmac.new(key, digestmod=hashlib.sha256)  # copying the keyed state is cheaper than re-keying
+    hashed = []
+    for value in encoded.dictionary.to_pylist():
+        mac = keyed.copy()
+        mac.update(value.encode("utf-8"))
+        hashed.append(mac.hexdigest()[:PSEUDONYM_HEX_CHARS])
+    pseudonyms = pc.take(pa.array(hashed, type=pa.string()), encoded.indices)
+    rows = len(frame)
+    return pd.DataFrame(
+        {column: pd.arrays.ArrowStringArray(pseudonyms.slice(i * rows, rows)) for i, column in enumerate(frame)},
+        index=frame.index,
+    )
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    return values if values.dtype == TEXT else values.astype(TEXT)
 
 
 def _protect_quarantine_values(frame: pd.DataFrame, columns: tuple[str, ...], policy: str, key: bytes) -> pd.Series:

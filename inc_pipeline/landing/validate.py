@@ -61,6 +61,7 @@ def validate(endpoint: Endpoint, frame: pd.DataFrame, *, window: tuple[int, int]
     drift = DriftReport(set(attrs.get("unknown_fields", ())), set(attrs.get("missing_fields", ())))
     coercion = [(f.row, f.column, f.value, f.check) for f in failures_of(frame)]  # rows are positions
     frame = frame.reset_index(drop=True)
+    frame.attrs = {}  # pandas deep-copies attrs into every derived frame and series: read once, then shed
 
     frame, duplicates = _drop_repeated_keys(frame, landing_key(endpoint))
     coercion = [failure for failure in coercion if failure[0] in frame.index]
