@@ -25,6 +25,7 @@ from inc_pipeline.landing.privacy import ALWAYS_PSEUDONYMISED, personal_columns,
 from inc_pipeline.landing.schemas import expected_columns
 from inc_pipeline.landing.validate import validate
 
+from .cleanup import landing_table
 from .plan import Request
 
 
@@ -42,6 +43,7 @@ class LandingReport:
     missing_fields: set = field(default_factory=set)
     windows: list = field(default_factory=list)
     preview: pd.DataFrame | None = None
+    leftovers_removed: int = 0  # temporary files of killed landings of this table, removed before this one
 
     @property
     def rows_landed(self) -> int:
@@ -95,6 +97,14 @@ def land_pages(
     """Land (request, page) pairs, from the API or from the raw archive (replay), through one path:
     normalise, validate, protect, stream to the partition writer; commit only when every page is in."""
     report = LandingReport(endpoint.id)
+    # The table's lock, held while its files are written, tells a killed landing's temporary files from ours.
+    with landing_table(lake.root, endpoint.id) as removed:
+        report.leftovers_removed = len(removed)
+        _land_all(endpoint, pages, lake, options, partition_dates, report)
+    return report
+
+
+def _land_all(endpoint, pages, lake: Lake, options: LandingOptions, partition_dates, report: LandingReport) -> None:
     extracted_at = datetime.now(UTC)
     quarantine: dict[date, list[pd.DataFrame]] = {}
     columns = landed_columns(endpoint, options.pii_policy)
@@ -115,7 +125,6 @@ def land_pages(
     for day in set(replaced) | set(quarantine):
         frames = quarantine.get(day)
         lake.write_quarantine(endpoint.id, day, pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
-    return report
 
 
 def _progress(endpoint: Endpoint, requests: Sequence[Request], days: Sequence[date]):

@@ -17,6 +17,7 @@ import pandas as pd
 
 from inc_pipeline.catalog import ENDPOINTS, Endpoint, Scope
 from inc_pipeline.client import IncClient, QuotaExhaustedError
+from inc_pipeline.extract.cleanup import remove_build_leftovers
 from inc_pipeline.extract.plan import Targets, plan_requests
 from inc_pipeline.extract.run import LandingOptions, LandingReport, land_requests
 from inc_pipeline.extract.targets import load_targets
@@ -67,14 +68,15 @@ def extract_all(
 def run_pipeline(base_url: str, api_key: str, user: str, data_dir: Path, days: list[date], **kwargs):
     """Extract everything, then build and publish the warehouse; returns the build result."""
     extract_all(base_url, api_key, user, Path(data_dir), days, **kwargs)
+    remove_build_leftovers(data_dir)  # as the warehouse asset does before it builds
     return build_warehouse(data_dir, source_label=base_url)
 
 
 def marts(data_dir: Path) -> dict[str, pd.DataFrame]:
     """Every mart of the published warehouse, rows sorted, for comparing two runs."""
     with duckdb.connect(str(Path(data_dir) / "warehouse.duckdb"), read_only=True) as con:
-        names = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+        query = "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        names = [r[0] for r in con.execute(query).fetchall()]
         return {n: con.execute(f"select * from marts.{n} order by all").df() for n in names}
 
 

@@ -72,5 +72,6 @@ def test_killed_run_resumes_to_the_uninterrupted_marts(crash_at, small_world, ru
         assert requests.get(path) == 1, f"{path} asked {requests.get(path)} times"
     ledger = json.loads((data / "state" / "quota" / "history_clients.json").read_text())
     assert ledger["used"] == 1
-    # A killed writer may leave `.part-0.parquet.<uuid>.tmp` behind: hidden, not `*.parquet`, never read.
-    assert all(not p.name.endswith(".parquet") for p in (data / "lake").glob("*/date=*/.*"))
+    # What the killed writer left (`.part-0.parquet.<uuid>.tmp`, `.build/warehouse-<uuid>.duckdb`) is gone.
+    leftovers = [p for area in ("lake", "quarantine", "archive") for p in (data / area).glob("*/date=*/.*.tmp")]
+    assert not leftovers + list((data / ".build").glob("warehouse-*")), leftovers

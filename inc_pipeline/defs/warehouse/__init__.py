@@ -30,6 +30,7 @@ from dagster import (
 
 from inc_pipeline.defs.partitions import TIMEZONE
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
+from inc_pipeline.extract.cleanup import remove_build_leftovers
 from inc_pipeline.warehouse import BuildFailed, ModelGraph, build_warehouse, load_models
 
 GROUP = "warehouse"
@@ -80,6 +81,8 @@ def warehouse_assets(graph: ModelGraph | None = None):
         chosen = {name_of[key] for key in context.selected_asset_keys}
         selected = [name for name in graph.order if name in chosen]  # Dagster wants outputs in dependency order
         everything = len(selected) == len(graph.models)
+        for leftover in remove_build_leftovers(settings.root):  # private files of builds killed mid-way
+            context.log.info(f"removed {leftover.name}, left by a killed build")
         try:
             result = build_warehouse(
                 settings.root,
