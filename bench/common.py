@@ -55,7 +55,10 @@ def measure(task: str, **kwargs) -> Measured:
     if child.returncode:
         raise RuntimeError(f"bench task {task} failed ({child.returncode})")
     lines = [line for line in out.splitlines() if line.startswith("{")]
-    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, json.loads(lines[-1]))
+    result = json.loads(lines[-1])
+    # The child measures its own peak (see bench.tasks.peak_rss_mib): wait4's ru_maxrss includes ours.
+    peak = result.pop("_peak_mib", None) or usage.ru_maxrss / 1024
+    return Measured(wall, usage.ru_utime + usage.ru_stime, peak, result)
 
 
 def write_section(name: str, body: str) -> None:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 
 def inc_auth(base_url: str, api_key: str, data_dir: str, sites: list[str], days: list[str], pace: bool = False):
-    """inc-pipeline: plan auth_history for `days`, fetch + validate + pseudonymise + land Parquet, stage in DuckDB.
+    """inc-pipeline: plan auth_history for `days`, fetch + validate + pseudonymise + land Parquet, stage in DuckDB
+    (the warehouse's staging model over the lake).
 
     `pace=False` turns the client's 1/second pacing off (the simulator runs with limits off): the benchmark
     measures the pipeline's own cost, as dlt's is measured without pacing."""
@@ -23,6 +24,7 @@ def inc_auth(base_url: str, api_key: str, data_dir: str, sites: list[str], days:
     from inc_pipeline.extract.plan import Targets, plan_requests
     from inc_pipeline.extract.run import LandingOptions, land_requests
     from inc_pipeline.landing.lake import Lake
+    from inc_pipeline.warehouse import build_warehouse
 
     auth, wanted = ENDPOINTS_BY_ID["auth_history"], [date.fromisoformat(d) for d in days]
     requests = plan_requests(auth, Targets(sites=tuple(sites), user="demo"), days=wanted)
@@ -31,10 +33,11 @@ def inc_auth(base_url: str, api_key: str, data_dir: str, sites: list[str], days:
         if not pace:
             client.limiter.wait = lambda *args: 0.0
         report = land_requests(client, auth, requests, lake, LandingOptions(pii_key=b"bench"), partition_dates=wanted)
-    glob = (Path(data_dir) / "lake" / "auth_history" / "*" / "*.parquet").as_posix()
-    with duckdb.connect(str(Path(data_dir) / "bench.duckdb")) as con:
-        con.execute(f"create or replace table auth_history as select * from read_parquet('{glob}')")
-        rows = con.execute("select count(*) from auth_history").fetchone()[0]
+    # Stage as the pipeline does: the warehouse's staging model (a view over the landed Parquet, its tests run),
+    # built and published atomically; then read every staged row back through DuckDB.
+    build_warehouse(data_dir, source_label="http://bench", select=["stg_auth_history"])
+    with duckdb.connect(str(Path(data_dir) / "warehouse.duckdb"), read_only=True) as con:
+        rows = con.execute("select count(*) from staging.stg_auth_history").fetchone()[0]
     return {"records": rows, "pages": report.pages, "requests": report.requests}
 
 
@@ -88,6 +91,22 @@ def resolve(task: str):
     return globals()[task]
 
 
+def peak_rss_mib() -> float:
+    """This process's own peak RSS (VmHWM of its address space), and its children's.
+
+    Not wait4's ru_maxrss: Linux carries the parent's high-water mark into a child across fork and exec, so a
+    child of the benchmark (whose parent holds the simulator's world) would report the parent's size."""
+    import resource
+
+    own = 0.0
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                own = int(line.split()[1]) / 1024
+    return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
 if __name__ == "__main__":
     task, kwargs = sys.argv[1], json.loads(sys.argv[2])
-    print(json.dumps(resolve(task)(**kwargs), default=str))
+    result = resolve(task)(**kwargs)
+    print(json.dumps({**result, "_peak_mib": peak_rss_mib()}, default=str))

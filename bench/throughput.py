@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from .common import measure, stamp, write_section
 
-SESSIONS_PER_DAY = 28_600
+SESSIONS_PER_DAY = 22_000  # with the simulator's weekly pattern, ~200,000 records in the 7 days
 END = date(2026, 11, 20)
 DAYS = [END - timedelta(days=8 - i) for i in range(7)]  # seven complete days before the end date
 
