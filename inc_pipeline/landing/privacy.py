@@ -1,4 +1,4 @@
-"""Personal data never lands in clear: a keyed hash (HMAC-SHA256 with INC_PII_KEY) replaces it, or it is dropped.
+"""Personal data never lands in clear: a keyed hash (keyed BLAKE2b with INC_PII_KEY) replaces it, or it is dropped.
 
 `user_mac` is always pseudonymised, never dropped: the marts count distinct clients by it. The same value under
 the same key always gives the same pseudonym, so counts and joins still work; without the key it cannot be
@@ -8,7 +8,6 @@ reversed or recomputed from a guessed phone number.
 from __future__ import annotations
 
 import hashlib
-import hmac
 from typing import Literal
 
 import pandas as pd
@@ -20,7 +19,7 @@ from inc_pipeline.catalog.model import Endpoint
 from .schemas import TEXT
 
 ALWAYS_PSEUDONYMISED = ("user_mac",)
-PSEUDONYM_HEX_CHARS = 32
+PSEUDONYM_BYTES = 16  # 32 hex characters
 
 
 def personal_columns(endpoint: Endpoint) -> tuple[str, ...]:
@@ -31,8 +30,16 @@ def personal_columns(endpoint: Endpoint) -> tuple[str, ...]:
 
 
 def pseudonym(value: str, key: bytes) -> str:
-    """The first 32 hex characters of HMAC-SHA256(key, value)."""
-    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX_CHARS]
+    """32 hex characters: BLAKE2b in its keyed (MAC) mode, 128-bit digest.
+
+    Keyed BLAKE2b is a MAC by design (RFC 7693) and needs no HMAC construction around it, so one C call hashes a
+    value: half the cost of HMAC-SHA256, which was most of the work of landing a page of authentications."""
+    return hashlib.blake2b(value.encode("utf-8"), key=mac_key(key), digest_size=PSEUDONYM_BYTES).hexdigest()
+
+
+def mac_key(key: bytes) -> bytes:
+    """BLAKE2b takes keys of up to 64 bytes; a longer secret is hashed down to 64 (as HMAC does with long keys)."""
+    return key if len(key) <= hashlib.blake2b.MAX_KEY_SIZE else hashlib.blake2b(key).digest()
 
 
 def protect(
@@ -77,12 +84,11 @@ def _pseudonymise_columns(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
     only the distinct values ever become Python objects."""
     arrays = [pa.array(_as_text(frame[column]), type=pa.string()) for column in frame.columns]
     encoded = pc.dictionary_encode(pa.chunked_array(arrays, type=pa.string())).combine_chunks()
-    keyed = hmac.new(key, digestmod=hashlib.sha256)  # copying the keyed state is cheaper than re-keying
-    hashed = []
-    for value in encoded.dictionary.to_pylist():
-        mac = keyed.copy()
-        mac.update(value.encode("utf-8"))
-        hashed.append(mac.hexdigest()[:PSEUDONYM_HEX_CHARS])
+    blake2b, secret = hashlib.blake2b, mac_key(key)
+    hashed = [
+        blake2b(value.encode("utf-8"), key=secret, digest_size=PSEUDONYM_BYTES).hexdigest()
+        for value in encoded.dictionary.to_pylist()
+    ]
     pseudonyms = pc.take(pa.array(hashed, type=pa.string()), encoded.indices)
     rows = len(frame)
     return pd.DataFrame(

@@ -71,3 +71,13 @@ def test_endpoints_without_personal_fields_are_untouched():
     entry = endpoint("device_ap_info")
     frame = frame_of(entry, [good_record(entry)])
     assert protect(entry, frame, key=b"") is frame
+
+
+def test_keys_longer_than_blake2b_takes_still_key_the_hash():
+    from inc_pipeline.landing.privacy import pseudonym
+
+    long_key, other_long_key = b"k" * 100, b"k" * 99 + b"j"
+    assert len(pseudonym("+55 11 91234-5678", long_key)) == 32
+    assert pseudonym("+55 11 91234-5678", long_key) == pseudonym("+55 11 91234-5678", long_key)
+    assert pseudonym("+55 11 91234-5678", long_key) != pseudonym("+55 11 91234-5678", other_long_key)
+    assert pseudonym("+55 11 91234-5678", long_key) != pseudonym("+55 11 91234-5678", long_key[:64])
