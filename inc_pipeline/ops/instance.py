@@ -8,8 +8,10 @@ from pathlib import Path
 from dagster import DagsterInstance
 
 # Each rate-limited endpoint has its own pool (see defs/extraction.py); one slot per pool means two runs never
-# call the same limited endpoint at once, on top of the client's cross-process pacing. Runs that fail on a
-# transient error (the API down for a while) are retried from the failure by the daemon (`dagster dev` runs it).
+# call the same limited endpoint at once, on top of the client's cross-process pacing. Transient errors are
+# retried inside the run (the client's backoff, then each asset's RetryPolicy); the daemon (`dagster dev` runs it)
+# retries a whole run only when the run itself died (a killed worker), never one that failed on an error
+# retrying cannot fix (a wrong key, a corrupted lake file), which would only repeat the same one-line error.
 DAGSTER_YAML = """\
 concurrency:
   pools:
@@ -17,7 +19,7 @@ concurrency:
 run_retries:
   enabled: true
   max_retries: 2
-  retry_on_asset_or_op_failure: true
+  retry_on_asset_or_op_failure: false
 telemetry:
   enabled: false
 """
