@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 
@@ -9,6 +10,7 @@ import duckdb
 import pytest
 
 from inc_pipeline.warehouse import BuildFailed, GraphError, build_warehouse, load_models
+from inc_pipeline.warehouse.incremental import on_days
 
 from .conftest import DAYS, SITES, guests, land, land_day
 
@@ -107,3 +109,70 @@ def test_an_incremental_mart_needs_a_key(tmp_path):
     (sql_dir / "marts" / "keyless.yml").write_text("incremental:\n  partition_date: date\n")
     with pytest.raises(GraphError, match="keyless: an incremental mart needs a `unique` test"):
         load_models(sql_dir)
+
+
+def view_comment(data_dir, relation: str) -> str | None:
+    schema, name = relation.split(".")
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        found = con.execute(
+            "select comment from duckdb_views() where schema_name = ? and view_name = ?", [schema, name]
+        ).fetchone()
+    return found[0] if found else None
+
+
+def test_a_daily_build_keeps_the_published_views_without_reading_history(data_dir):
+    build_warehouse(data_dir, source_label=LABEL)
+    fingerprint = view_comment(data_dir, "staging.stg_history_day_client_count")
+    land_day(data_dir / "lake", DAYS[2])
+    # History that is not read cannot break the build: creating the view again would bind every file of the glob.
+    (data_dir / "lake" / "history_day_client_count" / f"date={DAYS[0]}" / "part-0.parquet").write_bytes(b"not parquet")
+    result = build_warehouse(data_dir, source_label=LABEL, changed_dates=[DAYS[2]])
+    assert result.version == 2 and result.blocking_failures == []
+    assert fingerprint.startswith("sql sha256 ")
+    assert view_comment(data_dir, "staging.stg_history_day_client_count") == fingerprint
+    totals = {row[1]: row[4] for row in marts(data_dir)["guest_daily"] if row[0] == "101"}
+    assert totals == {day: guests("101", day)["total"] for day in DAYS}
+
+
+def test_a_view_whose_sql_changed_is_created_again(data_dir):
+    build_warehouse(data_dir, source_label=LABEL)  # no history_ssid_data yet: its view reads no file
+    counts = (("guest", 3), ("staff", 1))
+    land(data_dir / "lake", "history_ssid_data", DAYS[2], [
+        {"site_id": site, "SSID": ssid, "count": count} for site in SITES for ssid, count in counts
+    ])  # fmt: skip
+    before = view_comment(data_dir, "staging.stg_history_ssid_data")
+    build_warehouse(data_dir, source_label=LABEL, changed_dates=[DAYS[2]])
+    assert view_comment(data_dir, "staging.stg_history_ssid_data") != before
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*), sum(clients) from staging.stg_history_ssid_data").fetchone() == (4, 8)
+        shares = con.execute("select ssid, share from marts.ssid_daily where site_id = '202'").fetchall()
+    assert sorted(shares) == [("guest", 0.75), ("staff", 0.25)]
+
+
+def test_on_days_selects_utc_days_with_one_range_per_run_of_days():
+    days = [date(2025, 3, 3), date(2025, 3, 4), date(2025, 3, 6)]
+    condition = on_days("t", days)
+    assert condition.count(" or ") == 1  # 03-03..03-04, then 03-06
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")  # as the build's session
+    con.execute("create table instants (t timestamptz)")
+    con.execute("""insert into instants values ('2025-03-02 23:59:59.999+00'), ('2025-03-03 00:00:00+00'),
+        ('2025-03-04 23:59:59.999+00'), ('2025-03-05 00:00:00+00'), ('2025-03-06 01:00:00+01'),
+        ('2025-03-06 23:30:00-01'), (null)""")
+    picked = con.execute(f"select strftime(t, '%Y-%m-%d %H:%M') from instants where {condition} order by t").fetchall()
+    assert picked == [("2025-03-03 00:00",), ("2025-03-04 23:59",), ("2025-03-06 00:00",)]
+    sundays = on_days("cast(w as date) + 6", [date(2025, 3, 2), date(2025, 3, 9)])  # weeks landed on their Sunday
+    weeks = f"select count(*) from range(date '2025-02-24', date '2025-03-10', interval 7 day) as r(w) where {sundays}"
+    assert con.execute(weeks).fetchone() == (2,)
+    assert on_days("t", []) == "false"
+
+
+def test_on_days_over_a_column_skips_the_row_groups_of_other_days():
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    con.execute("create table sessions as select timestamptz '2025-01-01 00:00:00+00' + to_minutes(i) as t "
+                "from range(500000) as r(i)")  # fmt: skip
+    plan = con.execute(f"explain analyze select count(*) from sessions where {on_days('t', [date(2025, 3, 3)])}")
+    profile = plan.fetchall()[0][1]
+    scanned, total = map(int, re.search(r"Row Groups Scanned: (\d+) / (\d+)", profile).groups())
+    assert scanned <= 2 < total
