@@ -114,6 +114,7 @@ def _land_all(endpoint, pages, lake: Lake, options: LandingOptions, partition_da
             if request is not previous:
                 report.requests += 1
                 report.windows.append(request.window)
+                writer.next_request()
                 previous = request
             report.pages += 1
             _land_page(endpoint, request, page.records, extracted_at, writer, quarantine, report, options)

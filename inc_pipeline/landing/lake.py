@@ -123,8 +123,8 @@ class Lake:
 class PartitionWriter:
     """Streams pages into one temporary Parquet file per day; `commit` swaps them in, an exception discards them.
 
-    Memory holds one page and the natural keys seen so far (to drop a key repeated on a later page: the first
-    landed wins, since earlier pages are already on disk).
+    Memory holds one page and fingerprints of the keys the current request has landed (to drop a key repeated
+    on a later page: the first landed wins, since earlier pages are already on disk).
     """
 
     def __init__(self, table_dir: Path, schema: pyarrow.Schema, key: tuple[str, ...], dates: Iterable[date]):
@@ -158,6 +158,14 @@ class PartitionWriter:
         for day, rows in frame.groupby("partition_date", sort=False, dropna=False):
             written += self._write_day(_as_date(day, self.table_dir.name), rows[self.schema.names])
         return written
+
+    def next_request(self) -> None:
+        """The pages that follow answer another request: forget the keys seen so far.
+
+        The API repeats a record on a later page of the same request (its pages shift while records arrive);
+        two requests never share a key (windows are disjoint and the key leads with what the request named), so
+        remembering keys beyond a request would only make memory grow with the length of a backfill."""
+        self._seen.clear()
 
     def commit(self) -> dict[date, int]:
         """Replace every touched or declared partition; returns rows landed per day."""

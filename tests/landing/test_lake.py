@@ -92,6 +92,18 @@ def test_pages_stream_to_disk_one_at_a_time_and_days_are_routed(tmp_path, monkey
     assert lake.partitions("auth_history") == days
 
 
+def test_keys_are_remembered_within_a_request_only(tmp_path):
+    entry = endpoint("auth_history")
+    page = _good(entry, [good_record(entry, n) for n in range(3)])
+    with Lake(tmp_path).partition_writer("auth_history", dates=[DAY]) as writer:
+        assert writer.add(page) == 3
+        assert writer.add(page.iloc[1:]) == 0  # the same request repeating records on a later page
+        writer.next_request()
+        assert writer.add(page.iloc[:1]) == 1  # another request: what it answers lands, nothing is remembered
+    assert writer.duplicates_dropped == 2
+    assert writer.rows == {DAY: 4}
+
+
 def _forbidden(*args, **kwargs):
     raise AssertionError("pages were concatenated")
 
