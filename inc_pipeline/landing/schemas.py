@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pyarrow
@@ -59,6 +61,17 @@ def column_kind(endpoint: Endpoint, column: str) -> Kind:
     return kind_of(endpoint, column)
 
 
+class LandedDate(pandas_engine.Date):
+    """Calendar days as `datetime.date` objects, checked with one type scan rather than a Python call per cell."""
+
+    def check(self, pandera_dtype, data_container=None) -> bool:
+        if not pandas_engine.DataType.check(self, pandera_dtype):
+            return False
+        if data_container is None:
+            return True
+        return set(map(type, data_container.dropna())) <= {datetime.date}
+
+
 _SCHEMAS: dict[tuple, tuple[Endpoint, pa.DataFrameSchema]] = {}
 _SCHEMAS_KEPT = 256
 
@@ -82,7 +95,7 @@ def _build_schema(endpoint: Endpoint, window: tuple[int, int] | None) -> pa.Data
     columns = {}
     for name in expected_columns(endpoint):
         if name == "partition_date":
-            columns[name] = pa.Column(pa.Date, nullable=False)
+            columns[name] = pa.Column(LandedDate(), nullable=False)
         elif name == "extracted_at":
             columns[name] = pa.Column(UTC_TIMESTAMP, nullable=False)
         else:

@@ -95,3 +95,15 @@ def test_landed_text_dtype_refuses_other_dtypes_in_one_answer():
     for other in (pd.array([1, 2], dtype="Int64"), pd.Series(["a", "b"], dtype=object)):
         with pytest.raises(pa.errors.SchemaError, match="to have type string"):
             schema.validate(pd.DataFrame({"name": other}))
+
+
+def test_landed_date_dtype_takes_dates_only():
+    from datetime import date, datetime
+
+    from inc_pipeline.landing.schemas import LandedDate
+
+    schema = pa.DataFrameSchema({"day": pa.Column(LandedDate())})
+    schema.validate(pd.DataFrame({"day": pd.Series([date(2026, 11, 19)] * 2, dtype=object)}))
+    for other in ([datetime(2026, 11, 19), date(2026, 11, 19)], ["2026-11-19", date(2026, 11, 19)]):
+        with pytest.raises(pa.errors.SchemaError):
+            schema.validate(pd.DataFrame({"day": pd.Series(other, dtype=object)}))
