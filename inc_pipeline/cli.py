@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="extract the days from --start to --end and build the warehouse")
     _add_range(run)
     run.add_argument("--select", default=None, help="comma-separated asset names or groups (default: all)")
+    run.add_argument("--parallel", action="store_true",
+                     help="each endpoint in its own process, all at once (for backfills: as long as the slowest "
+                          "endpoint, not the sum)")  # fmt: skip
     _add_log_level(run)
 
     plan = commands.add_parser("plan", help="print the requests, time and quota a backfill needs")
@@ -101,7 +104,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         from inc_pipeline.ops.run import run_range
 
-        return run_range(args.start, args.end, select=args.select, log_level=args.log_level)
+        return run_range(args.start, args.end, select=args.select, log_level=args.log_level, parallel=args.parallel)
     if args.command == "plan":
         from inc_pipeline.ops.plan import print_plan
 
