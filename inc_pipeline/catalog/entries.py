@@ -22,6 +22,9 @@ AUTH_PERSONAL_FIELDS = (
     "mobile_no", "user_name", "app_auth_id", "app_account", "open_id", "nickname", "headimgurl", "unionid",
     "tid", "app_id", "mobile_decode", "user_ip",
 )  # fmt: skip
+# A client's device MAC and IP are personal data too (they single out a person's phone); the MAC is pseudonymised
+# under either policy, since the marts count distinct clients by it.
+CLIENT_PERSONAL_FIELDS = ("clientMAC", "clientIP")
 
 REPORT_FIELDS = (
     "_id", "scenarioid", "statTime", "clientCount", "avgTime", "newCount", "oldCount",
@@ -222,6 +225,7 @@ DEVICE_ENDPOINTS = (
         natural_key=("ssid", "value"),
         fixed_params={"method": "getClientMacbySsid"},
         fields=("value",),
+        personal_fields=("value",),  # client MACs: pseudonymised like auth history's user_mac
         notes=("shopId, devSN and SSID travel inside `param`, as the manual's table says",),
     ),
     Endpoint(
@@ -235,6 +239,7 @@ DEVICE_ENDPOINTS = (
         cadence=Cadence.SNAPSHOT,
         shape=Shape.LIST,
         natural_key=("clientMAC", "onLineDate"),
+        personal_fields=CLIENT_PERSONAL_FIELDS,
         device_field="devSN",
         pagination=Pagination.SKIP_LIMIT,
         page_size=1000,
@@ -267,6 +272,7 @@ DEVICE_ENDPOINTS = (
         cadence=Cadence.SNAPSHOT,
         shape=Shape.LIST,
         natural_key=("clientMAC",),
+        personal_fields=CLIENT_PERSONAL_FIELDS,
         device_field="devSN",
         pagination=Pagination.SKIP_LIMIT,
         page_size=100,

@@ -21,7 +21,7 @@ from inc_pipeline.crash import crash_point
 from inc_pipeline.landing.archive import Archive
 from inc_pipeline.landing.lake import Lake
 from inc_pipeline.landing.normalise import to_frame, unknown_fields
-from inc_pipeline.landing.privacy import ALWAYS_PSEUDONYMISED, personal_columns, protect
+from inc_pipeline.landing.privacy import client_identifiers, personal_columns, protect
 from inc_pipeline.landing.schemas import expected_columns
 from inc_pipeline.landing.validate import validate
 
@@ -141,7 +141,7 @@ def landed_columns(endpoint: Endpoint, pii_policy: str) -> list[str]:
     """The landed table's columns: all the schema's, less personal ones when the policy drops them."""
     columns = expected_columns(endpoint)
     if pii_policy == "drop":
-        dropped = set(personal_columns(endpoint)) - set(ALWAYS_PSEUDONYMISED)
+        dropped = set(personal_columns(endpoint)) - set(client_identifiers(endpoint))
         columns = [c for c in columns if c not in dropped]
     return columns
 

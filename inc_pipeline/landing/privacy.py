@@ -16,9 +16,11 @@ import pyarrow.compute as pc
 
 from inc_pipeline.catalog.model import Endpoint
 
-from .schemas import TEXT
+from .rules import Kind, rules_of
+from .schemas import TEXT, column_kind
+from .validate import RENAMED_PREFIX
 
-ALWAYS_PSEUDONYMISED = ("user_mac",)
+ALWAYS_PSEUDONYMISED = ("user_mac",)  # auth history's client MAC, personal even where the catalog omits it
 PSEUDONYM_BYTES = 16  # 32 hex characters
 
 
@@ -26,7 +28,20 @@ def personal_columns(endpoint: Endpoint) -> tuple[str, ...]:
     """The columns `protect` touches for this endpoint (none when the catalog lists no personal fields)."""
     if not endpoint.personal_fields:
         return ()
-    return tuple(dict.fromkeys((*endpoint.personal_fields, *ALWAYS_PSEUDONYMISED)))
+    present = [c for c in ALWAYS_PSEUDONYMISED if c in endpoint.fields]
+    return tuple(dict.fromkeys((*endpoint.personal_fields, *present)))
+
+
+def client_identifiers(endpoint: Endpoint) -> tuple[str, ...]:
+    """Personal columns that identify a client device (its MAC): pseudonymised under either policy, never
+    dropped, because the marts count distinct clients by them and join them across endpoints."""
+    return tuple(
+        column
+        for column in personal_columns(endpoint)
+        if column in ALWAYS_PSEUDONYMISED
+        or column_kind(endpoint, column) is Kind.MAC
+        or any(rule.check == "mac" for rule in rules_of(endpoint, column))
+    )
 
 
 def pseudonym(value: str, key: bytes) -> str:
@@ -61,14 +76,17 @@ def protect(
     secret = key.encode("utf-8") if isinstance(key, str) else key
     if not secret:
         raise ValueError("INC_PII_KEY is empty: set INC_PII_KEY to a secret to land personal data pseudonymised")
-    present = [column for column in columns if column in frame.columns]
-    dropped = [c for c in present if policy == "drop" and c not in ALWAYS_PSEUDONYMISED]
+    # In a quarantine frame a record field named like a quarantine column (`value`) carries a prefix.
+    present = [c if c in frame.columns else RENAMED_PREFIX + c for c in columns]
+    present = [c for c in present if c in frame.columns]
+    kept = {c for c in client_identifiers(endpoint)} | {RENAMED_PREFIX + c for c in client_identifiers(endpoint)}
+    dropped = [c for c in present if policy == "drop" and c not in kept]
     protected = frame.drop(columns=dropped)
     hashed = [column for column in present if column not in dropped]
     if hashed:
         protected[hashed] = _pseudonymise_columns(protected[hashed], secret)
     if {"column", "value"} <= set(protected.columns):
-        protected["value"] = _protect_quarantine_values(protected, columns, policy, secret)
+        protected["value"] = _protect_quarantine_values(protected, endpoint, policy, secret)
     return protected
 
 
@@ -101,10 +119,10 @@ def _as_text(values: pd.Series) -> pd.Series:
     return values if values.dtype == TEXT else values.astype(TEXT)
 
 
-def _protect_quarantine_values(frame: pd.DataFrame, columns: tuple[str, ...], policy: str, key: bytes) -> pd.Series:
-    personal = frame["column"].isin(columns)
+def _protect_quarantine_values(frame: pd.DataFrame, endpoint: Endpoint, policy: str, key: bytes) -> pd.Series:
+    personal = frame["column"].isin(personal_columns(endpoint))
     if policy == "drop":
-        personal_dropped = personal & ~frame["column"].isin(ALWAYS_PSEUDONYMISED)
+        personal_dropped = personal & ~frame["column"].isin(client_identifiers(endpoint))
         values = frame["value"].mask(personal_dropped)
         personal = personal & ~personal_dropped
     else:

@@ -113,8 +113,6 @@ def test_no_phone_name_or_wechat_id_in_clear(after_a_run):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="history_clients, online_clients and ssid_client_macs land client MACs in "
-                   "clear (only auth_history pseudonymises user_mac): a client's MAC is personal data")
 def test_no_client_mac_in_clear(after_a_run):
     stored, _, macs, _ = after_a_run
     clear = [where for where, text in stored for v in macs if v in text]
