@@ -5,7 +5,9 @@ under `state_dir/pacing/`, guarded by a `filelock.FileLock`. Wall-clock time (`t
 monotonic clock is not comparable between processes.
 
 Each caller reserves the next slot under the lock and then sleeps outside it, so the lock is held for
-microseconds and slots are handed out strictly in order, spaced by `1 / rate * (1 + margin)`.
+microseconds and slots are handed out strictly in order, spaced by `1 / rate * (1 + margin)`. On waking it claims
+the start against the last actual start as well, so a caller that woke late never lets the next one follow it
+closer than the interval.
 """
 
 from __future__ import annotations
@@ -36,21 +38,46 @@ class RateLimiter:
 
     def reserve(self, endpoint_id: str, per_second: float) -> float:
         """Take the next start slot for `endpoint_id` and return its wall-clock time (may be in the past: now)."""
-        state = self.directory / f"{safe_name(endpoint_id)}.json"
-        with FileLock(str(state) + ".lock"):
+        state_file = self._state_file(endpoint_id)
+        with FileLock(str(state_file) + ".lock"):
+            state = read_json(state_file, {})
             now = self._clock()
-            start = max(now, float(read_json(state, {}).get("next_start", 0.0)))
-            write_json(state, {"next_start": start + self.interval(per_second)})
+            start = max(now, float(state.get("next_start", 0.0)))
+            write_json(state_file, {**state, "next_start": start + self.interval(per_second)})
         return start
 
     def wait(self, endpoint_id: str, per_second: float) -> float:
         """Block until this caller may start a request to `endpoint_id`; returns the seconds waited."""
-        start = self.reserve(endpoint_id, per_second)
-        delay = start - self._clock()
-        # sleep() may wake a hair early on some platforms; loop so the start is never before the slot.
-        waited = 0.0
+        waited = self._sleep_until(self.reserve(endpoint_id, per_second))
+        # A caller woken late (a busy machine) starts after its slot; the next caller's slot was reserved before
+        # that, so on its own it could start less than an interval after this one. Each start is therefore
+        # claimed against the last actual start too, and waits out the difference when it is too close.
+        while (too_soon := self._claim(endpoint_id, per_second)) > 0:
+            waited += self._sleep_until(self._clock() + too_soon)
+        return waited
+
+    def _claim(self, endpoint_id: str, per_second: float) -> float:
+        """Record this start as the last one and return 0, or return how long to wait if it is too close."""
+        interval = self.interval(per_second)
+        state_file = self._state_file(endpoint_id)
+        with FileLock(str(state_file) + ".lock"):
+            state = read_json(state_file, {})
+            now = self._clock()
+            earliest = float(state.get("last_start", 0.0)) + interval
+            if now < earliest:
+                return earliest - now
+            next_start = max(float(state.get("next_start", 0.0)), now + interval)
+            write_json(state_file, {"next_start": next_start, "last_start": now})
+        return 0.0
+
+    def _sleep_until(self, moment: float) -> float:
+        # sleep() may wake a hair early on some platforms; loop so the start is never before the moment.
+        waited, delay = 0.0, moment - self._clock()
         while delay > 0:
             self._sleep(delay)
             waited += delay
-            delay = start - self._clock()
+            delay = moment - self._clock()
         return waited
+
+    def _state_file(self, endpoint_id: str) -> Path:
+        return self.directory / f"{safe_name(endpoint_id)}.json"

@@ -6,6 +6,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from inc_pipeline.client import RateLimiter
 
 RATE = 20.0  # fast enough for a quick test, slow enough that spacing is measurable
@@ -65,3 +67,29 @@ def test_reserved_slots_are_exactly_one_interval_apart(tmp_path):
     limiter = RateLimiter(tmp_path, margin=MARGIN, clock=lambda: frozen)
     slots = [limiter.reserve("x", 1.0) for _ in range(4)]
     assert slots == [1000.0 + i * 1.02 for i in range(4)]
+
+
+def test_a_caller_that_woke_late_pushes_the_next_start_back(tmp_path):
+    clock, oversleep = [1000.0], [0.5]
+
+    def sleep(seconds):  # the first sleep wakes half a second late, as on a loaded machine
+        clock[0] += seconds + (oversleep.pop() if oversleep else 0.0)
+
+    limiter = RateLimiter(tmp_path, margin=MARGIN, clock=lambda: clock[0], sleep=sleep)
+    starts = []
+    for _ in range(3):
+        limiter.wait("x", 1.0)
+        starts.append(clock[0])
+    assert starts[1] == 1000.0 + 1.02 + 0.5  # the late one
+    assert starts[2] - starts[1] >= 1.02  # not its reserved slot (1002.04), which was only 0.52 s later
+
+
+def test_a_slot_reserved_before_the_late_start_is_still_spaced_from_it(tmp_path):
+    clock = [1000.0]
+    first = RateLimiter(tmp_path, margin=MARGIN, clock=lambda: clock[0], sleep=lambda s: None)
+    assert first.reserve("x", 1.0) == 1000.0
+    second_slot = first.reserve("x", 1.0)  # reserved while the first caller still sleeps
+    clock[0] = 1000.7  # the first caller starts late...
+    assert first._claim("x", 1.0) == 0.0
+    clock[0] = second_slot  # ...so at its own slot the second caller must wait for the rest of the interval
+    assert first._claim("x", 1.0) == pytest.approx(1000.7 + 1.02 - second_slot)
