@@ -20,7 +20,7 @@ from inc_pipeline.client import Page
 from inc_pipeline.crash import crash_point
 from inc_pipeline.landing.archive import Archive
 from inc_pipeline.landing.lake import Lake
-from inc_pipeline.landing.normalise import to_frame, unknown_fields
+from inc_pipeline.landing.normalise import to_frame
 from inc_pipeline.landing.privacy import client_identifiers, personal_columns, protect
 from inc_pipeline.landing.schemas import expected_columns
 from inc_pipeline.landing.validate import validate
@@ -153,11 +153,11 @@ def _archive_day(request: Request) -> date:
 
 
 def _land_page(endpoint, request, records, extracted_at, writer, quarantine, report, options) -> None:
-    report.unknown_fields |= unknown_fields(endpoint, records)
     frame = to_frame(
         endpoint, records, context=request.context, partition_date=request.partition_date, extracted_at=extracted_at
     )
     result = validate(endpoint, frame, window=request.window)
+    report.unknown_fields |= result.drift.unknown_fields
     report.missing_fields |= result.drift.missing_fields
     report.duplicates_dropped += result.duplicates_dropped
     good = protect(endpoint, result.good, policy=options.pii_policy, key=options.pii_key)

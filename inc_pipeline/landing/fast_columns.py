@@ -92,6 +92,8 @@ def _macs(text: pd.Series) -> pd.Series:
     """Lower-case colon form; spellings other than that (dashes, dots, bare digits, non-MACs) go cell by cell."""
     from .normalise import canonical_mac
 
+    if text.str.fullmatch(_CANONICAL_MAC).fillna(True).all():
+        return text  # already the landed form, as the API mostly sends it
     lowered = text.str.strip().str.lower()
     other = text.notna() & ~lowered.str.fullmatch(_CANONICAL_MAC).fillna(False).astype(bool)
     if other.any():

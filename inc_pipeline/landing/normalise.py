@@ -19,7 +19,7 @@ from inc_pipeline.catalog.model import Endpoint
 
 from .fast_columns import fast_column, fast_days
 from .rules import RECORD_CONTEXT_FIELDS, Kind, context_columns, rules_of
-from .schemas import column_kind, expected_columns, pandas_dtype
+from .schemas import UTC_TIMESTAMP, column_kind, expected_columns, pandas_dtype
 
 ATTRS_KEY = "landing"
 
@@ -56,11 +56,13 @@ def to_frame(
     """
     failures: list[Failure] = []
     columns: dict[str, pd.Series] = {}
+    seen = fields_seen(records)
     for name in expected_columns(endpoint):
         if name == "partition_date":
             values = _partition_dates(endpoint, records, partition_date, failures)
-        elif name == "extracted_at":
-            values = [_utc(extracted_at)] * len(records)
+        elif name == "extracted_at":  # one instant for the whole answer: broadcast, not 5,000 Timestamps
+            columns[name] = pd.Series(_utc(extracted_at), index=pd.RangeIndex(len(records)), dtype=UTC_TIMESTAMP)
+            continue
         elif name in context_columns(endpoint):
             fast = _context_column(endpoint, name, records)
             if fast is not None:
@@ -79,24 +81,27 @@ def to_frame(
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
     frame.attrs[ATTRS_KEY] = {
         "failures": failures,
-        "unknown_fields": unknown_fields(endpoint, records),
-        "missing_fields": missing_fields(endpoint, records),
+        "unknown_fields": unknown_fields(endpoint, records, seen),
+        "missing_fields": missing_fields(endpoint, records, seen),
     }
     return frame
 
 
-def unknown_fields(endpoint: Endpoint, records: list[dict]) -> set[str]:
+def fields_seen(records: list[dict]) -> set[str]:
+    """Every field name any record carries (iterating a dict yields its keys: no per-record keys() call)."""
+    return set().union(*records) if records else set()
+
+
+def unknown_fields(endpoint: Endpoint, records: list[dict], seen: set[str] | None = None) -> set[str]:
     """Record fields the catalog does not list (the API grew a field, or renamed one)."""
-    seen = set().union(*(record.keys() for record in records)) if records else set()
-    return seen - set(endpoint.fields)
+    return (fields_seen(records) if seen is None else seen) - set(endpoint.fields)
 
 
-def missing_fields(endpoint: Endpoint, records: list[dict]) -> set[str]:
+def missing_fields(endpoint: Endpoint, records: list[dict], seen: set[str] | None = None) -> set[str]:
     """Catalog fields absent from every record; an empty answer says nothing, so it reports none."""
     if not records:
         return set()
-    seen = set().union(*(record.keys() for record in records))
-    return set(endpoint.fields) - seen
+    return set(endpoint.fields) - (fields_seen(records) if seen is None else seen)
 
 
 def failures_of(frame: pd.DataFrame) -> list[Failure]:
