@@ -1,7 +1,7 @@
 """The endpoint catalog: every INC Cloud endpoint described as data (see `entries.py`)."""
 
 from .entries import ENDPOINTS
-from .model import Cadence, Endpoint, Pagination, RateLimit, Scope, Shape, Window
+from .model import Cadence, Endpoint, Pagination, Period, RateLimit, Scope, Shape, Span, Window
 
 ENDPOINTS_BY_ID: dict[str, Endpoint] = {endpoint.id: endpoint for endpoint in ENDPOINTS}
 DOMAINS: tuple[str, ...] = (
@@ -18,6 +18,6 @@ def endpoint(endpoint_id: str) -> Endpoint:
 
 
 __all__ = [
-    "Cadence", "DOMAINS", "ENDPOINTS", "ENDPOINTS_BY_ID", "Endpoint", "Pagination", "RateLimit", "Scope", "Shape",
-    "Window", "endpoint",
+    "Cadence", "DOMAINS", "ENDPOINTS", "ENDPOINTS_BY_ID", "Endpoint", "Pagination", "Period", "RateLimit", "Scope",
+    "Shape", "Span", "Window", "endpoint",
 ]  # fmt: skip

@@ -6,7 +6,7 @@ Where the manual is silent, the assumption is made here once, in the entry's `no
 
 from __future__ import annotations
 
-from .model import Cadence, Endpoint, Pagination, RateLimit, Scope, Shape, Window
+from .model import Cadence, Endpoint, Pagination, Period, RateLimit, Scope, Shape, Span, Window
 
 ONE_PER_SECOND = RateLimit(per_second=1)
 HUNDRED_PER_DAY = RateLimit(per_day=100)
@@ -17,6 +17,10 @@ STAMONITOR_NOTE = (
     "stamonitor aggregates the sites it is given and the marts need per-site numbers"
 )
 CURRENT_NOTE = "'current' endpoint still requires startTime/endTime: we send today 00:00 UTC up to now"
+RANGED_NOTE = (
+    "one request per site covers a run of days: the manual gives this trend one row per {unit} of "
+    "[startTime, endTime] and states no longest range; each row lands in the partition of its own `{field}`"
+)
 
 AUTH_PERSONAL_FIELDS = (
     "mobile_no", "user_name", "app_auth_id", "app_account", "open_id", "nickname", "headimgurl", "unionid",
@@ -43,12 +47,18 @@ def stamonitor(
     cadence: Cadence = Cadence.WINDOW,
     key: tuple[str, ...] = ("site_id",),
     series_time_field: str | None = None,
+    span: Span = Span.DAY,
+    scope: Scope = Scope.SITE,
     fixed_params: dict | None = None,
     notes: tuple[str, ...] = (),
     **extra,
 ) -> Endpoint:
-    """A /stamonitor statistics endpoint: POST, user + shops + startTime/endTime, no stated rate limit."""
+    """A /stamonitor statistics endpoint: POST, user + shops + startTime/endTime, no stated rate limit.
+
+    `span=Span.RUN` for the trends and reports, whose rows each name their hour, day, week or month: one request
+    covers a run of days. The per-day aggregates keep one request per day (distinct clients do not add up)."""
     current = (CURRENT_NOTE,) if cadence is Cadence.SNAPSHOT else ()
+    one_site = (STAMONITOR_NOTE,) if scope is Scope.SITE else ()
     return Endpoint(
         id=id,
         domain=domain,
@@ -56,28 +66,35 @@ def stamonitor(
         method="POST",
         path=f"/stamonitor/{name}",
         rate=NONE_STATED,
-        scope=Scope.SITE,
+        scope=scope,
         cadence=cadence,
         shape=shape,
         fields=fields,
         natural_key=key,
-        window=Window("startTime", "endTime"),
+        window=Window("startTime", "endTime", span=span),
         site_field=extra.pop("site_field", "shops"),
         needs_user=True,
         series_time_field=series_time_field,
         fixed_params=fixed_params or {},
-        notes=(STAMONITOR_NOTE, *current, *notes),
+        notes=(*one_site, *current, *notes),
         **extra,
     )
 
 
-def report(id: str, title: str, name: str, fields: tuple[str, ...], **extra) -> Endpoint:
-    """A paged report (active/local/limit/totalPage cursor); one site per call returns {info, totalPage}."""
+def report(id: str, title: str, name: str, fields: tuple[str, ...], period: Period, **extra) -> Endpoint:
+    """A report: one request for up to 100 sites and a run of days. One site answers {info, totalPage} (cursor
+    paged), several a bare list of records naming their site (`scenarioid`) and period (`statTime`)."""
     return stamonitor(
         id, "reports", title, name, fields,
         shape=Shape.LIST, key=("site_id", "statTime"), pagination=Pagination.CURSOR, page_size=100,
-        records_path=("info",), series_time_field="statTime",
+        records_path=("info",), series_time_field="statTime", series_period=period, span=Span.RUN,
+        scope=Scope.SITE_BATCH, batch_size=100, record_site_field="scenarioid",
         notes=(
+            "several sites in one call: the manual answers them with records carrying scenarioid (its tables 97, "
+            "101, 105); the bare list has no totalPage, so it is read as the whole answer (limit is still sent); "
+            "the manual states no most sites per call: 100, as /shop/device's public clients send",
+            "a run of days in one call: one record per whole period (statTime) of [startTime, endTime]; the "
+            "manual states no longest range",
             "sortRoule/sortName/authType are left out: their wire tokens were translated away in the manual, so "
             "the reports cover association statistics, not portal authentication ones",
             "report rows cover whole periods: a week (month) is reported by the partition of its last day",
@@ -309,6 +326,8 @@ DEVICE_ENDPOINTS = (
         notes=(
             "units as the manual says: speeds in Kbps, flows in Kb (not the MB of stamonitor)",
             "the manual types data as one Object; a list of points is accepted too and lands one row each",
+            "one request per device and day: the manual types data as one Object with one updateTime and does not "
+            "call it a trend, so a longer window is not known to answer one point per hour",
         ),
     ),
     Endpoint(
@@ -373,7 +392,7 @@ AUTH_ENDPOINTS = (
         cadence=Cadence.WINDOW,
         shape=Shape.LIST,
         natural_key=("shop_id", "user_mac", "access_start_time"),
-        window=Window("begin_time", "end_time", max_hours=168),
+        window=Window("begin_time", "end_time", max_hours=168, span=Span.RUN),
         pagination=Pagination.PAGE_INDEX,
         page_size=5000,
         records_path=("auth_list",),
@@ -469,6 +488,8 @@ STATISTICS_ENDPOINTS = (
         shape=Shape.SERIES,
         key=("site_id", "time"),
         series_time_field="time",
+        span=Span.RUN,
+        notes=(RANGED_NOTE.format(unit="hour", field="time"),),
     ),
     stamonitor(
         "history_day_client_count_detail",
@@ -479,6 +500,8 @@ STATISTICS_ENDPOINTS = (
         shape=Shape.SERIES,
         key=("site_id", "time"),
         series_time_field="time",
+        span=Span.RUN,
+        notes=(RANGED_NOTE.format(unit="day", field="time"),),
     ),
     stamonitor(
         "current_week_client_times",
@@ -509,7 +532,12 @@ STATISTICS_ENDPOINTS = (
         shape=Shape.SERIES,
         key=("site_id", "date"),
         series_time_field="date",
-        notes=("a week (date = its Monday) is reported in the partition of its Sunday, once complete",),
+        series_period=Period.WEEK,
+        span=Span.RUN,
+        notes=(
+            RANGED_NOTE.format(unit="complete week", field="date"),
+            "a week (date = its Monday) is reported in the partition of its Sunday, once complete",
+        ),
     ),
     stamonitor(
         "current_client_stay_avg_duration",
@@ -551,8 +579,11 @@ STATISTICS_ENDPOINTS = (
         shape=Shape.SERIES,
         key=("site_id", "date"),
         series_time_field="date",
+        span=Span.RUN,
         notes=(
-            "the manual types data as one Object; a list of days is accepted too",
+            RANGED_NOTE.format(unit="day", field="date"),
+            "the manual types data as one Object, but titles it a trend ('Tendência do tempo de permanência') with "
+            "a date per row, like its siblings typed as lists: read as a list of days",
             "cannot be asked for the current day: partitions end yesterday",
         ),
     ),
@@ -582,7 +613,11 @@ STATISTICS_ENDPOINTS = (
         shape=Shape.SERIES,
         key=("site_id", "date"),
         series_time_field="date",
-        notes=("cannot be asked for the current day: partitions end yesterday",),
+        span=Span.RUN,
+        notes=(
+            RANGED_NOTE.format(unit="day", field="date"),
+            "cannot be asked for the current day: partitions end yesterday",
+        ),
     ),
     stamonitor(
         "client_count_top_bottom",
@@ -608,18 +643,20 @@ STATISTICS_ENDPOINTS = (
         key=("site_id", "rank_group", "rank"),
         fixed_params={"flowType": "totalRx"},
     ),
-    report("history_day_report", "Get daily report data", "getHistoryDayReport", REPORT_FIELDS),
+    report("history_day_report", "Get daily report data", "getHistoryDayReport", REPORT_FIELDS, Period.DAY),
     report(
         "history_week_report",
         "Get weekly report data",
         "getHistoryWeekReport",
         (*REPORT_FIELDS, "fourTimes", "threeTimes", "twoTimes", "oneTime", "maxavgTime", "minavgTime"),
+        Period.WEEK,
     ),
     report(
         "history_month_report",
         "Get monthly report data",
         "getHistoryMonthReport",
         REPORT_FIELDS,
+        Period.MONTH,
         site_field="Shops",
         page_fields=("Active", "Limit", "Local", "totalPage"),
     ),

@@ -31,6 +31,21 @@ class Scope(StrEnum):
     SSID = "ssid"  # one (site, device, SSID) triple per call
 
 
+class Span(StrEnum):
+    """How many days one request of a window endpoint asks for."""
+
+    DAY = "day"  # one request per day: per-day aggregates (distinct clients do not add up over days)
+    RUN = "run"  # one request per contiguous run of days (cut at `Window.max_hours` when set): rows carry their time
+
+
+class Period(StrEnum):
+    """What a row's `series_time_field` names, so which daily partition the row of a multi-day answer lands in."""
+
+    DAY = "day"  # a moment, an hour or a day: the day it falls on (UTC)
+    WEEK = "week"  # a week by its Monday: the partition of its Sunday (a week is reported once complete)
+    MONTH = "month"  # a month by 'YYYY-MM' (or its first day): the partition of its last day
+
+
 class Cadence(StrEnum):
     """Whether an endpoint is read per daily partition window or as a stamped snapshot."""
 
@@ -67,11 +82,13 @@ class RateLimit:
 
 @dataclass(frozen=True)
 class Window:
-    """How a time window travels: ms-epoch field names, and the longest window the API accepts."""
+    """How a time window travels: ms-epoch field names, how many days a request covers, the longest window the API
+    accepts (`max_hours`, cutting a `Span.RUN`)."""
 
     start_field: str = "startTime"
     end_field: str = "endTime"
     max_hours: int | None = None
+    span: Span = Span.DAY
 
 
 @dataclass(frozen=True)
@@ -101,7 +118,8 @@ class Endpoint:
     fixed_params: dict = field(default_factory=dict)  # constant request fields (method discriminators, report type)
     query_params: tuple[str, ...] = ()  # request fields that travel in the query string even on POST
     needs_user: bool = False  # stamonitor: `user` (the account name) is required
-    series_time_field: str | None = None  # SERIES: the field holding each point's time
+    series_time_field: str | None = None  # the field holding each row's time (routes rows of multi-day answers)
+    series_period: Period = Period.DAY  # what that time names: a day (or moment), a week, a month
     personal_fields: tuple[str, ...] = ()  # personal data: pseudonymised or dropped before landing
     notes: tuple[str, ...] = ()  # assumptions this entry makes where the manual is silent
 

@@ -1,7 +1,7 @@
 """Which requests an endpoint needs for a set of days: the one place that fans requests out.
 
-Every endpoint is planned by the same code from its catalog entry (scope, cadence, window limit, batch size),
-so the Dagster assets, the `plan` command and the benchmarks agree on what a backfill costs.
+Every endpoint is planned by the same code from its catalog entry (scope, cadence, window span and limit, batch
+size), so the Dagster assets, the `plan` command and the benchmarks agree on what a backfill costs.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from inc_pipeline.catalog import Endpoint, Scope
+from inc_pipeline.catalog import Endpoint, Scope, Span
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Request:
     params: dict
     context: dict
     window: tuple[int, int] | None  # half-open [start_ms, end_ms)
-    partition_date: date | None  # None: rows are routed to days by their own timestamp (auth history)
+    partition_date: date | None  # None: rows are routed to days by their own time (`series_time_field`)
 
 
 @dataclass(frozen=True)
@@ -63,18 +63,23 @@ def contiguous_runs(days: Sequence[date]) -> list[tuple[date, date]]:
     return runs
 
 
-def windows_for(
-    endpoint: Endpoint, days: Sequence[date], tz: str = "UTC"
-) -> list[tuple[tuple[int, int], date | None]]:
-    """The request windows for `days`: one per day, or as few as the window limit allows (auth history)."""
-    if endpoint.window is None or not endpoint.window.max_hours:
+def windows_for(endpoint: Endpoint, days: Sequence[date], tz: str = "UTC") -> list[tuple[tuple[int, int], date | None]]:
+    """The request windows for `days`: one per day (`Span.DAY`), or one per contiguous run of days (`Span.RUN`),
+    cut at the window limit when the manual states one (auth history: 168 h).
+
+    A run's rows go to their days by their own time, which the API gives in UTC: with partitions in another
+    time zone a day's rows would not be the API's day, so every endpoint then asks one day per request.
+    """
+    window = endpoint.window
+    if window is None or window.span is Span.DAY or tz != "UTC":
         return [((day_start_ms(d, tz), day_start_ms(d + timedelta(days=1), tz)), d) for d in sorted(set(days))]
     from inc_pipeline.client import split_window
 
     windows: list[tuple[tuple[int, int], date | None]] = []
     for first, last in contiguous_runs(days):
         start, end = day_start_ms(first, tz), day_start_ms(last + timedelta(days=1), tz)
-        windows += [((lo, hi), None) for lo, hi in split_window(start, end, endpoint.window.max_hours)]
+        pieces = split_window(start, end, window.max_hours) if window.max_hours else [(start, end)]
+        windows += [((lo, hi), None) for lo, hi in pieces]
     return windows
 
 
@@ -104,7 +109,11 @@ def _scoped(endpoint: Endpoint, targets: Targets) -> Iterator[tuple[dict, dict]]
         yield {}, {}
     elif scope is Scope.SITE_BATCH:
         for batch in _batches(targets.sites, endpoint.batch_size):
-            yield {endpoint.site_field: [_site_value(endpoint, s) for s in batch]}, {}
+            # A batch of one site names it, for records that do not (a one-site report's records may not).
+            yield (
+                {endpoint.site_field: [_site_value(endpoint, s) for s in batch]},
+                ({"site_id": batch[0]} if len(batch) == 1 else {}),
+            )
     elif scope is Scope.SITE:
         for site in targets.sites:
             yield {endpoint.site_field: [_site_value(endpoint, site)]}, {"site_id": site}

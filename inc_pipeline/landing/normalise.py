@@ -7,15 +7,16 @@ Fields the catalog does not list are kept aside there too, for drift.
 
 from __future__ import annotations
 
+import calendar
 import json
 import math
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 import pandas as pd
 
-from inc_pipeline.catalog.model import Endpoint
+from inc_pipeline.catalog.model import Endpoint, Period
 
 from .fast_columns import fast_column, fast_days
 from .rules import RECORD_CONTEXT_FIELDS, Kind, context_columns, rules_of
@@ -30,6 +31,7 @@ _MAC_SHAPES = re.compile(
     r"^(?:[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}|[0-9a-f]{4}([-.])[0-9a-f]{4}\1[0-9a-f]{4}|[0-9a-f]{12})$"
 )
 _DATE_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_MONTH_TEXT = re.compile(r"^(\d{4})-(\d{2})(?:$|-)")
 
 
 class Failure(NamedTuple):
@@ -52,7 +54,7 @@ def to_frame(
     """The landed frame of one answer's records (columns = `expected_columns(endpoint)`, in order).
 
     `context` names what the request was about (`site_id`, `dev_sn`, `ap_sn`, `ssid`). `partition_date` None
-    (a multi-day window) derives each row's date from `endpoint.series_time_field`.
+    (a multi-day window) derives each row's date from `endpoint.series_time_field` and `series_period`.
     """
     failures: list[Failure] = []
     columns: dict[str, pd.Series] = {}
@@ -214,16 +216,30 @@ def _partition_dates(
     if field is None:
         raise ValueError(f"{endpoint.id}: partition_date is required (the endpoint has no per-row time field)")
     raw = [record.get(field) for record in records]
-    fast = fast_days(raw)
+    period = endpoint.series_period
+    fast = fast_days(raw) if period is Period.DAY else None
     if fast is not None:
         return fast
     dates = []
-    for row, record in enumerate(records):
-        day = day_of(record.get(field))
+    for row, value in enumerate(raw):
+        day = partition_day_of(value, period)
         if day is None:
-            failures.append(Failure(row, "partition_date", record.get(field), f"partition_date_from_{field}"))
+            failures.append(Failure(row, "partition_date", value, f"partition_date_from_{field}"))
         dates.append(day)
     return dates
+
+
+def partition_day_of(value: Any, period: Period = Period.DAY) -> date | None:
+    """The partition of a row whose time is `value`: its day, its week's Sunday (a week is named by its Monday),
+    or its month's last day (a month is named 'YYYY-MM' or by a day in it); None if unreadable."""
+    if period is Period.MONTH:
+        match = _MONTH_TEXT.match(value.strip()) if isinstance(value, str) else None
+        first = date(int(match[1]), int(match[2]), 1) if match and 1 <= int(match[2]) <= 12 else day_of(value)
+        return None if first is None else first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    day = day_of(value)
+    if day is None or period is Period.DAY:
+        return day
+    return day + timedelta(days=6)
 
 
 def day_of(value: Any) -> date | None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from inc_pipeline.catalog import DOMAINS, ENDPOINTS, ENDPOINTS_BY_ID, Cadence, Pagination, Shape
+from inc_pipeline.catalog import DOMAINS, ENDPOINTS, ENDPOINTS_BY_ID, Cadence, Pagination, Period, Scope, Shape, Span
 
 SPEC = yaml.safe_load((Path(__file__).parents[1] / "spec" / "endpoints.yaml").read_text(encoding="utf-8"))
 SPEC_ENDPOINTS = SPEC["endpoints"]
@@ -51,3 +51,21 @@ def test_series_entries_name_their_time_field():
 @pytest.mark.parametrize("spec", SPEC_ENDPOINTS, ids=lambda s: s["id"])
 def test_titles_are_the_manuals(spec):
     assert ENDPOINTS_BY_ID[spec["id"]].title == spec["title"]
+
+
+def test_ranged_endpoints_name_each_rows_time_and_batched_ones_each_rows_site():
+    """A request over a run of days lands each row by its own time; a batch of sites names each row's site."""
+    ranged = {e.id for e in ENDPOINTS if e.window is not None and e.window.span is Span.RUN}
+    assert ranged == {
+        "auth_history", "history_hour_client_count_detail", "history_day_client_count_detail",
+        "history_week_client_times_detail", "history_client_stay_duration_detail", "history_net_flow_detail",
+        "history_day_report", "history_week_report", "history_month_report",
+    }  # fmt: skip
+    for endpoint_id in ranged:
+        entry = ENDPOINTS_BY_ID[endpoint_id]
+        assert entry.series_time_field in entry.fields, endpoint_id
+        if entry.scope is Scope.SITE_BATCH:
+            assert entry.record_site_field in entry.fields and entry.batch_size > 1, endpoint_id
+    periods = {e.id: e.series_period for e in ENDPOINTS if e.series_period is not Period.DAY}
+    assert periods == {"history_week_client_times_detail": Period.WEEK, "history_week_report": Period.WEEK,
+                       "history_month_report": Period.MONTH}  # fmt: skip
