@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 from tqdm import tqdm
@@ -80,7 +80,8 @@ def land_requests(
             for page in client.iter_pages(endpoint, request.params):
                 crash_point("page")
                 if archive is not None:
-                    archive.write(endpoint.id, _archive_day(request), request.params, page.raw)
+                    for day in _archive_days(request, partition_dates):
+                        archive.write(endpoint.id, day, request.params, page.raw)
                 yield request, page
 
     return land_pages(endpoint, fetched(), lake, options, partition_dates=partition_dates)
@@ -93,22 +94,26 @@ def land_pages(
     options: LandingOptions,
     *,
     partition_dates: Sequence[date] = (),
+    only_partition_dates: bool = False,
 ) -> LandingReport:
     """Land (request, page) pairs, from the API or from the raw archive (replay), through one path:
-    normalise, validate, protect, stream to the partition writer; commit only when every page is in."""
+    normalise, validate, protect, stream to the partition writer; commit only when every page is in.
+    `only_partition_dates`: rows (and quarantined rows) of other days are left out instead of refused, for a
+    replay of answers that cover more days than the ones being re-landed."""
     report = LandingReport(endpoint.id)
     # The table's lock, held while its files are written, tells a killed landing's temporary files from ours.
     with landing_table(lake.root, endpoint.id) as removed:
         report.leftovers_removed = len(removed)
-        _land_all(endpoint, pages, lake, options, partition_dates, report)
+        _land_all(endpoint, pages, lake, options, partition_dates, report, only_partition_dates)
     return report
 
 
-def _land_all(endpoint, pages, lake: Lake, options: LandingOptions, partition_dates, report: LandingReport) -> None:
+def _land_all(endpoint, pages, lake: Lake, options, partition_dates, report: LandingReport, only_partition_dates):
     extracted_at = datetime.now(UTC)
     quarantine: dict[date, list[pd.DataFrame]] = {}
     columns = landed_columns(endpoint, options.pii_policy)
-    with lake.partition_writer(endpoint.id, columns, dates=partition_dates) as writer:
+    outside = "skip" if only_partition_dates else "refuse"
+    with lake.partition_writer(endpoint.id, columns, dates=partition_dates, outside=outside) as writer:
         previous = None
         for request, page in pages:
             if request is not previous:
@@ -123,6 +128,8 @@ def _land_all(endpoint, pages, lake: Lake, options: LandingOptions, partition_da
     report.rows = Counter(replaced)
     report.duplicates_dropped += writer.duplicates_dropped
     # A re-landed day's quarantine is replaced too: an empty one removes the rows an earlier run set aside.
+    if only_partition_dates:
+        quarantine = {day: frames for day, frames in quarantine.items() if day in set(partition_dates)}
     for day in set(replaced) | set(quarantine):
         frames = quarantine.get(day)
         lake.write_quarantine(endpoint.id, day, pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
@@ -144,6 +151,17 @@ def landed_columns(endpoint: Endpoint, pii_policy: str) -> list[str]:
         dropped = set(personal_columns(endpoint)) - set(client_identifiers(endpoint))
         columns = [c for c in columns if c not in dropped]
     return columns
+
+
+def _archive_days(request: Request, partition_dates: Sequence[date]) -> list[date]:
+    """The days an answer is archived under: its partition, or every day its window covers (a ranged request),
+    so that `replay` of any one of those days finds it (and keeps only that day's rows)."""
+    if request.partition_date is not None or request.window is None:
+        return [_archive_day(request)]
+    first = datetime.fromtimestamp(request.window[0] / 1000, UTC).date()
+    last = datetime.fromtimestamp((request.window[1] - 1) / 1000, UTC).date()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return [d for d in days if d in set(partition_dates)] if partition_dates else days
 
 
 def _archive_day(request: Request) -> date:

@@ -54,16 +54,20 @@ class Lake:
         *,
         dates: Iterable[date] = (),
         key: Sequence[str] | None = None,
+        outside: str = "refuse",
     ) -> PartitionWriter:
         """A writer replacing the partitions it touches (and every day in `dates`, even with no rows) on commit.
 
         `schema_columns`: the landed columns (default: every column of the catalog table; fewer when personal
-        columns were dropped), or an explicit Arrow schema for a table outside the catalog.
+        columns were dropped), or an explicit Arrow schema for a table outside the catalog. `outside`: what a
+        row for a day not in `dates` does: "refuse" (an error: the planner and the lake disagree) or "skip" (replay
+        of an answer that covers more days than the ones being re-landed).
         """
         schema = _table_schema(table, schema_columns)
         if key is None:
             key = landing_key(ENDPOINTS_BY_ID[table]) if table in ENDPOINTS_BY_ID else ()
-        return PartitionWriter(self.lake_dir / table, schema, tuple(k for k in key if k in schema.names), dates)
+        key = tuple(k for k in key if k in schema.names)
+        return PartitionWriter(self.lake_dir / table, schema, key, dates, outside=outside)
 
     def replace_partitions(
         self, table: str, dates: Iterable[date], frames: Iterable[pd.DataFrame], schema_columns=None
@@ -127,7 +131,12 @@ class PartitionWriter:
     on a later page: the first landed wins, since earlier pages are already on disk).
     """
 
-    def __init__(self, table_dir: Path, schema: pyarrow.Schema, key: tuple[str, ...], dates: Iterable[date]):
+    def __init__(
+        self, table_dir: Path, schema: pyarrow.Schema, key: tuple[str, ...], dates: Iterable[date], outside="refuse"
+    ):
+        if outside not in ("refuse", "skip"):
+            raise ValueError(f"outside must be 'refuse' or 'skip', not {outside!r}")
+        self.outside = outside
         self.table_dir = table_dir
         self.schema = schema
         self.key = key
@@ -192,6 +201,8 @@ class PartitionWriter:
 
     def _write_day(self, day: date, rows: pd.DataFrame) -> int:
         if self.declared and day not in self.declared:
+            if self.outside == "skip":
+                return 0
             raise LakeError(f"{self.table_dir.name}: row for {day} outside the partitions being replaced")
         rows = self._drop_seen(day, rows)
         part = self._part(day)

@@ -45,8 +45,9 @@ def replay_range(table: str, start: date, end: date, *, rebuild: bool = True) ->
     options = _options()
     targets = load_targets(lake, user=os.environ.get("INC_API_USER", ""))
     for day in days:
+        # An answer to a ranged request is archived under every day it covers: keep this day's rows only.
         report = land_pages(endpoint, _archived_pages(endpoint, archive, targets, day), lake, options,
-                            partition_dates=[day])  # fmt: skip
+                            partition_dates=[day], only_partition_dates=True)  # fmt: skip
         counts = f"{report.rows_landed} rows landed, {report.rows_quarantined} quarantined"
         print(f"inc-pipeline replay: {table} {day}: {counts}, from {report.pages} archived pages", file=sys.stderr)
     if rebuild:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pandas as pd
+import pytest
+
 from inc_pipeline.landing.lake import Lake
 
 from .conftest import FIRST, LAST, RANGE, marts
@@ -77,6 +80,30 @@ def test_replay_relands_from_the_archive_without_the_api(first_run, ops_env, cli
         before.drop(columns="extracted_at").sort_values(key).reset_index(drop=True)
     )
     assert marts(ops_env["data"])["guest_daily"].equals(first_run["guest_daily"])
+
+
+@pytest.mark.parametrize("table", ["history_day_report", "history_hour_client_count_detail"])
+def test_replay_relands_a_later_day_of_a_ranged_request(table, first_run, ops_env, cli):
+    """These endpoints answer the whole run of days in one request: its answer serves the replay of any day."""
+    lake = Lake(ops_env["data"])
+    before = lake.read(table, [LAST])
+    assert len(before), f"{table} landed nothing on {LAST}"
+    first_day = lake.partition_path(table, FIRST).read_bytes()
+    lake.partition_path(table, LAST).unlink()
+    ops_env["env"].setenv("INC_API_BASE_URL", "http://127.0.0.1:9")  # any API call would fail
+    try:
+        outcome = cli("replay", "--table", table, "--start", LAST.isoformat(), "--end", LAST.isoformat())
+    finally:
+        ops_env["env"].setenv("INC_API_BASE_URL", ops_env["sim"].base_url)
+    assert outcome.code == 0, outcome.err
+    after = lake.read(table, [LAST])
+    assert set(after["partition_date"]) == {LAST}  # the answer's other day was left out, not landed here
+    columns = [c for c in before.columns if c != "extracted_at"]
+    pd.testing.assert_frame_equal(
+        after[columns].sort_values(columns).reset_index(drop=True),
+        before[columns].sort_values(columns).reset_index(drop=True),
+    )
+    assert lake.partition_path(table, FIRST).read_bytes() == first_day  # the other day was not rewritten
 
 
 def test_replay_refuses_what_was_never_archived(first_run, ops_env, cli):
