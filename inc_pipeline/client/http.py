@@ -39,7 +39,7 @@ class IncClient:
         max_retries: int = 5,
         backoff_base: float = 0.5,
         default_rate_per_second: float = 5.0,
-        rate_margin: float = 0.02,
+        rate_margin: float = 0.05,  # 50 ms of a 1/s slot: room for a busy machine's scheduling delays
         quota_timezone: str = "UTC",
         session: requests.Session | None = None,
     ) -> None:
