@@ -129,7 +129,8 @@ def _land_all(endpoint, pages, lake: Lake, options, partition_dates, report: Lan
     report.duplicates_dropped += writer.duplicates_dropped
     # A re-landed day's quarantine is replaced too: an empty one removes the rows an earlier run set aside.
     if only_partition_dates:
-        quarantine = {day: frames for day, frames in quarantine.items() if day in set(partition_dates)}
+        wanted = set(partition_dates)
+        quarantine = {day: frames for day, frames in quarantine.items() if day in wanted}
     for day in set(replaced) | set(quarantine):
         frames = quarantine.get(day)
         lake.write_quarantine(endpoint.id, day, pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
@@ -161,7 +162,8 @@ def _archive_days(request: Request, partition_dates: Sequence[date]) -> list[dat
     first = datetime.fromtimestamp(request.window[0] / 1000, UTC).date()
     last = datetime.fromtimestamp((request.window[1] - 1) / 1000, UTC).date()
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    return [d for d in days if d in set(partition_dates)] if partition_dates else days
+    wanted = set(partition_dates)
+    return [d for d in days if d in wanted] if wanted else days
 
 
 def _archive_day(request: Request) -> date:

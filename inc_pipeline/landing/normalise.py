@@ -58,7 +58,6 @@ def to_frame(
     """
     failures: list[Failure] = []
     columns: dict[str, pd.Series] = {}
-    seen = fields_seen(records)
     for name in expected_columns(endpoint):
         if name == "partition_date":
             values = _partition_dates(endpoint, records, partition_date, failures)
@@ -83,8 +82,8 @@ def to_frame(
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
     frame.attrs[ATTRS_KEY] = {
         "failures": failures,
-        "unknown_fields": unknown_fields(endpoint, records, seen),
-        "missing_fields": missing_fields(endpoint, records, seen),
+        "unknown_fields": unknown_fields(endpoint, records),
+        "missing_fields": missing_fields(endpoint, records),
     }
     return frame
 
@@ -94,16 +93,16 @@ def fields_seen(records: list[dict]) -> set[str]:
     return set().union(*records) if records else set()
 
 
-def unknown_fields(endpoint: Endpoint, records: list[dict], seen: set[str] | None = None) -> set[str]:
+def unknown_fields(endpoint: Endpoint, records: list[dict]) -> set[str]:
     """Record fields the catalog does not list (the API grew a field, or renamed one)."""
-    return (fields_seen(records) if seen is None else seen) - set(endpoint.fields)
+    return fields_seen(records) - set(endpoint.fields)
 
 
-def missing_fields(endpoint: Endpoint, records: list[dict], seen: set[str] | None = None) -> set[str]:
+def missing_fields(endpoint: Endpoint, records: list[dict]) -> set[str]:
     """Catalog fields absent from every record; an empty answer says nothing, so it reports none."""
     if not records:
         return set()
-    return set(endpoint.fields) - (fields_seen(records) if seen is None else seen)
+    return set(endpoint.fields) - fields_seen(records)
 
 
 def failures_of(frame: pd.DataFrame) -> list[Failure]:
@@ -189,9 +188,14 @@ def canonical_mac(text: str) -> str:
     return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
 
 
+def _record_fields(endpoint: Endpoint, column: str) -> tuple[str | None, ...]:
+    """The record fields that name a context column's value (batch scopes: one call, many sites/devices)."""
+    return (endpoint.record_site_field,) if column == "site_id" else RECORD_CONTEXT_FIELDS.get(column, ())
+
+
 def _context_column(endpoint: Endpoint, column: str, records: list[dict]) -> pd.Series | None:
     """Batch scopes where every record names its site/device: the column at once (else cell by cell)."""
-    record_fields = (endpoint.record_site_field,) if column == "site_id" else RECORD_CONTEXT_FIELDS.get(column, ())
+    record_fields = _record_fields(endpoint, column)
     if len(record_fields) != 1 or not record_fields[0] or not records:
         return None
     column_values = fast_column(Kind.SITE_ID, [r.get(record_fields[0]) for r in records])
@@ -200,7 +204,7 @@ def _context_column(endpoint: Endpoint, column: str, records: list[dict]) -> pd.
 
 def _context_value(endpoint: Endpoint, column: str, record: dict, context: dict) -> str | None:
     """Batch scopes: the record says which site/device it is about; otherwise the request context does."""
-    record_fields = (endpoint.record_site_field,) if column == "site_id" else RECORD_CONTEXT_FIELDS.get(column, ())
+    record_fields = _record_fields(endpoint, column)
     for field in record_fields:
         if field and record.get(field) not in (None, ""):
             return site_id_text(record[field])

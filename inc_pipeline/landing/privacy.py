@@ -79,7 +79,8 @@ def protect(
     # In a quarantine frame a record field named like a quarantine column (`value`) carries a prefix.
     present = [c if c in frame.columns else RENAMED_PREFIX + c for c in columns]
     present = [c for c in present if c in frame.columns]
-    kept = {c for c in client_identifiers(endpoint)} | {RENAMED_PREFIX + c for c in client_identifiers(endpoint)}
+    identifiers = client_identifiers(endpoint)
+    kept = {*identifiers, *(RENAMED_PREFIX + c for c in identifiers)}
     dropped = [c for c in present if policy == "drop" and c not in kept]
     protected = frame.drop(columns=dropped)
     hashed = [column for column in present if column not in dropped]
