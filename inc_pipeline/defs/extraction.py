@@ -79,19 +79,24 @@ def _days(context: AssetExecutionContext) -> list[date]:
     return days
 
 
+def _quarantine_check(rows_landed: int, rows_quarantined: int) -> AssetCheckResult:
+    """Fails when more than QUARANTINE_FAIL_SHARE of the rows went to quarantine."""
+    share = rows_quarantined / max(rows_landed + rows_quarantined, 1)
+    return AssetCheckResult(
+        check_name="quarantined_rows",
+        passed=share <= QUARANTINE_FAIL_SHARE,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={"rows_quarantined": rows_quarantined, "share": round(share, 4)},
+    )
+
+
 def _results(
     endpoint: Endpoint, report: LandingReport, client, deferred: QuotaExhaustedError | None
 ) -> MaterializeResult:
     stats = client.stats[endpoint.id]
-    share = report.rows_quarantined / max(report.rows_landed + report.rows_quarantined, 1)
     drift = sorted(report.unknown_fields)
     checks = [
-        AssetCheckResult(
-            check_name="quarantined_rows",
-            passed=share <= QUARANTINE_FAIL_SHARE,
-            severity=AssetCheckSeverity.ERROR,
-            metadata={"rows_quarantined": report.rows_quarantined, "share": round(share, 4)},
-        ),
+        _quarantine_check(report.rows_landed, report.rows_quarantined),
         AssetCheckResult(
             check_name="schema_drift",
             passed=not drift and not report.missing_fields,
@@ -128,14 +133,8 @@ def _resumed(endpoint: Endpoint, lake: Lake, day: date, run_id: str) -> Material
     quarantined = lake.read_quarantine(endpoint.id, day)
     rows_quarantined = int(quarantined["source_row"].nunique()) if len(quarantined) else 0
     rows = lake.row_count(endpoint.id, day) or 0
-    share = rows_quarantined / max(rows + rows_quarantined, 1)
     checks = [
-        AssetCheckResult(
-            check_name="quarantined_rows",
-            passed=share <= QUARANTINE_FAIL_SHARE,
-            severity=AssetCheckSeverity.ERROR,
-            metadata={"rows_quarantined": rows_quarantined, "share": round(share, 4)},
-        ),
+        _quarantine_check(rows, rows_quarantined),
         AssetCheckResult(  # the drift was reported by the attempt that fetched the answer
             check_name="schema_drift", passed=True, severity=AssetCheckSeverity.WARN, metadata={"resumed_from": run_id}
         ),
