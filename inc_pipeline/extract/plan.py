@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from inc_pipeline.catalog import Endpoint, Scope, Span
+from inc_pipeline.days import contiguous_runs
 
 
 @dataclass(frozen=True)
@@ -50,17 +51,6 @@ class Targets:
 def day_start_ms(day: date, tz: str = "UTC") -> int:
     """Midnight of `day` in the partitions' time zone, in ms epoch (default UTC, as the manual's times are)."""
     return int(datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)).timestamp() * 1000)
-
-
-def contiguous_runs(days: Sequence[date]) -> list[tuple[date, date]]:
-    """Group sorted days into runs of consecutive days, as (first, last) pairs."""
-    runs: list[tuple[date, date]] = []
-    for day in sorted(set(days)):
-        if runs and day == runs[-1][1] + timedelta(days=1):
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
 
 
 def windows_for(endpoint: Endpoint, days: Sequence[date], tz: str = "UTC") -> list[tuple[tuple[int, int], date | None]]:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from inc_pipeline.days import contiguous_runs
+
 from .graph import Model, ModelGraph
 from .sources import compile_sql
 
@@ -56,15 +58,9 @@ def on_days(expression: str, dates: Iterable[date]) -> str:
     overlap the days (a year of `auth_sessions` is not scanned to replace one day). An instant compares with a
     date as that day's UTC midnight: the build's session time zone is UTC.
     """
-    runs: list[list[date]] = []
-    for day in sorted(set(dates)):
-        if runs and day == runs[-1][1] + timedelta(days=1):
-            runs[-1][1] = day
-        else:
-            runs.append([day, day])
     ranges = [
         f"(({expression}) >= date '{first.isoformat()}' and ({expression}) < date '{last + timedelta(days=1)}')"
-        for first, last in runs
+        for first, last in contiguous_runs(dates)
     ]
     return " or ".join(ranges) or "false"
 
