@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
-from .common import measure, stamp, write_section
+from .common import measure, record
 
 SITES, DAYS = 20, 30
 MAX_PAGE = 5000  # the manual's page_size range (1..5000, auth history); it states no other maximum
@@ -185,12 +185,10 @@ def run() -> str:
         measured = measure("bench.api:backfill", base_url=sim.base_url, api_key=sim.api_key, user=config.user,
                            data_dir=tmp, start=days[0].isoformat(), end=days[-1].isoformat())  # fmt: skip
         rows = path_figures(sim.world, days, sim.stats())
-    body = report(rows, measured, days, (load_before, os.getloadavg()[0]))
-    write_section("api", body)
-    return body
+    return record("api", report(rows, measured, days, (load_before, os.getloadavg()[0])))
 
 
-def report(rows: list[PathFigures], measured, days: list[date], load: tuple[float, float]) -> str:
+def report(rows: list[PathFigures], measured, days: list[date], load: tuple[float, float]) -> list[str]:
     """The section: a table per path, then totals, wall against the floors, and whether the targets are met."""
     from inc_pipeline.catalog import ENDPOINTS_BY_ID
 
@@ -248,10 +246,8 @@ def report(rows: list[PathFigures], measured, days: list[date], load: tuple[floa
         f"{load[0]:.1f} before, {load[1]:.1f} after (1 minute; 2 CPUs).",
         "",
         *WHY,
-        "",
-        stamp(),
     ]
-    return "\n".join(lines)
+    return lines
 
 
 def minimum_share(row: PathFigures, endpoint_id: str) -> int:

@@ -70,5 +70,12 @@ def write_section(name: str, body: str) -> None:
     DOC.write_text(text)
 
 
+def record(name: str, lines: list[str]) -> str:
+    """A benchmark's figures, stamped with when and where they were measured, written to its doc section."""
+    body = "\n".join([*lines, "", stamp()])
+    write_section(name, body)
+    return body
+
+
 def stamp() -> str:
     return f"Recorded {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}."

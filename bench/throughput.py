@@ -6,7 +6,7 @@ import tempfile
 from dataclasses import replace
 from datetime import date, timedelta
 
-from .common import measure, stamp, write_section
+from .common import measure, record
 
 SESSIONS_PER_DAY = 22_000  # with the simulator's weekly pattern, ~200,000 records in the 7 days
 END = date(2026, 11, 20)
@@ -55,9 +55,5 @@ def run() -> str:
         f"{one_day.result['pages']} pages: {one_day.cpu_s:.1f} s CPU, {one_day.peak_mib:.0f} MiB). "
         f"Targets: inc/dlt <= 0.10 for CPU and peak memory: **{'met' if tenth else 'missed'}**; "
         f"< 0.1 s CPU per 5,000-record page: **{'met' if marginal < 0.1 else 'missed'}**.",
-        "",
-        stamp(),
     ]
-    body = "\n".join(lines)
-    write_section("throughput", body)
-    return body
+    return record("throughput", lines)

@@ -18,7 +18,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from .common import Measured, measure, stamp, write_section
+from .common import Measured, measure, record
 
 SITES = 20
 AUTH_ROWS = 10_000_000
@@ -121,12 +121,8 @@ def _report(sample, prepared, full, full_week, daily, disk, answered: bool) -> s
         f"{_walls(week)} s. The published warehouse holds {full.result['models']['auth_sessions']:,} auth sessions "
         f"after the full build ({disk[1]:,.0f} MiB). The new day's guest counts and sessions equal the landed API "
         f"answers after every daily run: {answered}.",
-        "",
-        stamp(),
     ]
-    body = "\n".join(lines)
-    write_section("warehouse", body)
-    return body
+    return record("warehouse", lines)
 
 
 def _row(name: str, runs: list[Measured]) -> str:

@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import replace
 from datetime import date, timedelta
 
-from .common import measure, stamp, write_section
+from .common import measure, record
 
 SESSIONS_PER_DAY = 10_000  # two pages a day: a 30-day run lands ~60 pages through five 168-hour windows
 END = date(2026, 11, 20)
@@ -75,9 +75,5 @@ def run() -> str:
         "",
         f"30-day / 1-day peak memory: **{ratio:.2f}** (target: within 10 %, i.e. <= 1.10): "
         f"**{'met' if ratio <= 1.10 else 'missed'}**.",
-        "",
-        stamp(),
     ]
-    body = "\n".join(lines)
-    write_section("window", body)
-    return body
+    return record("window", lines)
