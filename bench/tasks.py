@@ -29,9 +29,7 @@ def inc_auth(base_url: str, api_key: str, data_dir: str, sites: list[str], days:
     auth, wanted = ENDPOINTS_BY_ID["auth_history"], [date.fromisoformat(d) for d in days]
     requests = plan_requests(auth, Targets(sites=tuple(sites), user="demo"), days=wanted)
     lake = Lake(data_dir)
-    with IncClient(base_url, api_key, state_dir=Path(data_dir) / "state") as client:
-        if not pace:
-            client.limiter.wait = lambda *args: 0.0
+    with IncClient(base_url, api_key, state_dir=Path(data_dir) / "state", paced=pace) as client:
         report = land_requests(client, auth, requests, lake, LandingOptions(pii_key=b"bench"), partition_dates=wanted)
     # Stage as the pipeline does: the warehouse's staging model (a view over the landed Parquet, its tests run),
     # built and published atomically; then read every staged row back through DuckDB.

@@ -16,9 +16,9 @@ from .errors import (
     TransportError,
     WindowTooLongError,
 )
-from .http import IncClient
+from .http import DEFAULT_RATE_PER_SECOND, IncClient
 from .normalise import shop_id_str, to_int
-from .pacing import RateLimiter
+from .pacing import NoPacing, RateLimiter
 from .pagination import Page
 from .quota import QuotaLedger
 from .records import records_of
@@ -29,9 +29,11 @@ __all__ = [
     "ApiError",
     "AuthError",
     "BadRequestError",
+    "DEFAULT_RATE_PER_SECOND",
     "ClientStats",
     "EndpointStats",
     "IncClient",
+    "NoPacing",
     "Page",
     "QuotaExhaustedError",
     "QuotaLedger",

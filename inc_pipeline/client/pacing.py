@@ -1,27 +1,32 @@
-"""Per-endpoint pacing that holds across threads and processes on one machine.
+"""Per-path pacing that holds across threads and processes on one machine.
 
-Several Dagster runs may call the same endpoint at once, so the next allowed request start lives in a small file
-under `state_dir/pacing/`, guarded by a `filelock.FileLock`. Wall-clock time (`time.time()`) is used because a
-monotonic clock is not comparable between processes.
+The API stamps a request when it arrives, somewhere between our send and its answer, and refuses two stamps
+closer than its limit. Pacing request *starts* cannot guarantee that: a process descheduled between its slot and
+its send arrives late, close to the next one on time (on a 2-core machine running ~40 step processes this
+happened a few times per backfill). So a request takes the path's turn, a file lock held from before the send
+until its answer is in, and starts no sooner than one interval after the previous answer: whatever the
+scheduler does, two arrivals are at least an interval apart. The cost is one answer's latency per interval.
 
-Each caller reserves the next slot under the lock and then sleeps outside it, so the lock is held for
-microseconds and slots are handed out strictly in order, spaced by `1 / rate * (1 + margin)`. On waking it claims
-the start against the last actual start as well, so a caller that woke late never lets the next one follow it
-closer than the interval.
+Wall-clock time (`time.time()`) is used because a monotonic clock is not comparable between processes; the
+last answer's time lives in a small file under `state_dir/pacing/`.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock
 
 from ._state import read_json, safe_name, write_json
 
+LOCK_POLL_SECONDS = 0.005  # how often a waiting process retries the lock: small against any interval we pace
+
 
 class RateLimiter:
-    """Spaces request starts per endpoint id: never more than `per_second` starts in any second."""
+    """Spaces requests per key (an API path): each starts an interval after the previous one was answered."""
 
     def __init__(self, state_dir: Path, *, margin: float = 0.02, clock=time.time, sleep=time.sleep) -> None:
         self.directory = Path(state_dir) / "pacing"
@@ -31,44 +36,23 @@ class RateLimiter:
         self._sleep = sleep
 
     def interval(self, per_second: float) -> float:
-        """Seconds between two request starts at `per_second`, widened by the safety margin."""
+        """Seconds from one answer to the next start at `per_second`, widened by the safety margin."""
         if per_second <= 0:
             raise ValueError(f"rate must be positive, got {per_second}")
         return (1.0 / per_second) * (1.0 + self.margin)
 
-    def reserve(self, endpoint_id: str, per_second: float) -> float:
-        """Take the next start slot for `endpoint_id` and return its wall-clock time (may be in the past: now)."""
-        state_file = self._state_file(endpoint_id)
-        with FileLock(str(state_file) + ".lock"):
-            state = read_json(state_file, {})
-            now = self._clock()
-            start = max(now, float(state.get("next_start", 0.0)))
-            write_json(state_file, {**state, "next_start": start + self.interval(per_second)})
-        return start
-
-    def wait(self, endpoint_id: str, per_second: float) -> float:
-        """Block until this caller may start a request to `endpoint_id`; returns the seconds waited."""
-        waited = self._sleep_until(self.reserve(endpoint_id, per_second))
-        # A caller woken late (a busy machine) starts after its slot; the next caller's slot was reserved before
-        # that, so on its own it could start less than an interval after this one. Each start is therefore
-        # claimed against the last actual start too, and waits out the difference when it is too close.
-        while (too_soon := self._claim(endpoint_id, per_second)) > 0:
-            waited += self._sleep_until(self._clock() + too_soon)
-        return waited
-
-    def _claim(self, endpoint_id: str, per_second: float) -> float:
-        """Record this start as the last one and return 0, or return how long to wait if it is too close."""
-        interval = self.interval(per_second)
-        state_file = self._state_file(endpoint_id)
-        with FileLock(str(state_file) + ".lock"):
-            state = read_json(state_file, {})
-            now = self._clock()
-            earliest = float(state.get("last_start", 0.0)) + interval
-            if now < earliest:
-                return earliest - now
-            next_start = max(float(state.get("next_start", 0.0)), now + interval)
-            write_json(state_file, {"next_start": next_start, "last_start": now})
-        return 0.0
+    @contextmanager
+    def turn(self, key: str, per_second: float) -> Iterator[float]:
+        """Hold `key`'s turn for one request: wait until an interval after the last answer, yield the seconds
+        waited, and on leaving (answered, failed or dropped alike) record now as the last answer."""
+        state_file = self.directory / f"{safe_name(key)}.json"
+        with FileLock(str(state_file) + ".lock", poll_interval=LOCK_POLL_SECONDS):
+            last = float(read_json(state_file, {}).get("last_answered", 0.0))
+            waited = self._sleep_until(last + self.interval(per_second))
+            try:
+                yield waited
+            finally:
+                write_json(state_file, {"last_answered": self._clock()})
 
     def _sleep_until(self, moment: float) -> float:
         # sleep() may wake a hair early on some platforms; loop so the start is never before the moment.
@@ -79,5 +63,10 @@ class RateLimiter:
             delay = moment - self._clock()
         return waited
 
-    def _state_file(self, endpoint_id: str) -> Path:
-        return self.directory / f"{safe_name(endpoint_id)}.json"
+
+class NoPacing:
+    """A limiter that never waits: for a simulator with its limits off (benchmarks of the pipeline's own cost)."""
+
+    @contextmanager
+    def turn(self, key: str, per_second: float) -> Iterator[float]:
+        yield 0.0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dagster import ConfigurableResource, EnvVar
 
-from inc_pipeline.client import IncClient
+from inc_pipeline.client import DEFAULT_RATE_PER_SECOND, IncClient
 from inc_pipeline.errors import UserError
 
 VENDOR_BASE_URL = "http://inccloud-api.intelbras.com.br:8000"  # the manual's host; it states no scheme
@@ -42,7 +42,7 @@ class IncApiResource(ConfigurableResource):
     api_key: str = ""
     user: str = ""
     header_name: str = "apikey"
-    default_rate_per_second: float = 5.0
+    default_rate_per_second: float = DEFAULT_RATE_PER_SECOND
     quota_timezone: str = "UTC"
     max_retries: int = 5  # the client's own retries of a transient error, before the asset's RetryPolicy
     backoff_base: float = 0.5  # seconds, doubled per client retry
@@ -136,7 +136,7 @@ def resources_from_env() -> dict:
             api_key=_env("INC_API_KEY", ""),
             user=_env("INC_API_USER", ""),
             header_name=_env("INC_API_HEADER", "apikey"),
-            default_rate_per_second=float(os.environ.get("INC_DEFAULT_RATE_PER_SECOND", "5")),
+            default_rate_per_second=float(os.environ.get("INC_DEFAULT_RATE_PER_SECOND", DEFAULT_RATE_PER_SECOND)),
         ),
         "settings": PipelineSettings(
             data_dir=_env("INC_DATA_DIR", "data"),

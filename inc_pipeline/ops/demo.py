@@ -23,7 +23,7 @@ from inc_pipeline.simulator import SimulatorConfig
 from .run import run_range
 from .status import describe_source, warehouse_info
 
-# Endpoints whose limit the manual does not state are paced at this rate in the demo (5/s by default); the
+# Endpoints whose limit the manual does not state are paced at this rate in the demo (10/s by default); the
 # simulator still enforces the stated 1/s limits and 100/day quotas, and the client paces those as stated.
 DEMO_RATE_PER_SECOND = "20"
 DEMO_PII_KEY = "demo-only-pseudonymisation-key"  # simulated people only; a real account needs its own secret

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from inc_pipeline.catalog import ENDPOINTS, Endpoint, Pagination
+from inc_pipeline.client import DEFAULT_RATE_PER_SECOND
 from inc_pipeline.extract.plan import Target, Targets, plan_requests
 from inc_pipeline.extract.targets import load_targets
 from inc_pipeline.landing.lake import Lake
@@ -27,7 +28,7 @@ class EndpointPlan:
 
 
 def default_rate() -> float:
-    return float(os.environ.get("INC_DEFAULT_RATE_PER_SECOND", "5"))
+    return float(os.environ.get("INC_DEFAULT_RATE_PER_SECOND", DEFAULT_RATE_PER_SECOND))
 
 
 def estimate(start: date, end: date, targets: Targets) -> list[EndpointPlan]:

@@ -41,13 +41,13 @@ def test_parallel_run_lands_the_rows_of_the_serial_run(parallel_run, first_run):
 
 
 def test_parallel_run_stays_within_the_limits(parallel_run):
-    """No quota refusal, and throttling stays the exception: some 40 step processes share 2 cores here, and a
-    process descheduled between its pacing slot and its send can still arrive early (the answer is retried, and
-    the first test shows nothing is lost). A broken limiter would be throttled on about every other call."""
+    """No quota refusal and no throttled answer, although some 40 step processes share 2 cores here and one can
+    be descheduled anywhere: a request takes its path's turn (a file lock) until its answer is in, and the next
+    starts an interval after that answer, so no two arrivals can be closer than the limit."""
     stats = parallel_run["stats"]
     assert stats["total_requests"] > 100
     assert stats["quota_refusals"] == {}
-    assert sum(stats["throttled"].values()) <= 0.01 * stats["total_requests"], stats["throttled"]
+    assert stats["throttled"] == {}
 
 
 def test_endpoints_overlap_in_time(parallel_run):
