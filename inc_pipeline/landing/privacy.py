@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -103,17 +104,33 @@ def _pseudonymise_columns(frame: pd.DataFrame, key: bytes) -> pd.DataFrame:
     only the distinct values ever become Python objects."""
     arrays = [pa.array(_as_text(frame[column]), type=pa.string()) for column in frame.columns]
     encoded = pc.dictionary_encode(pa.chunked_array(arrays, type=pa.string())).combine_chunks()
-    blake2b, secret = hashlib.blake2b, mac_key(key)
-    hashed = [
-        blake2b(value.encode("utf-8"), key=secret, digest_size=PSEUDONYM_BYTES).hexdigest()
-        for value in encoded.dictionary.to_pylist()
-    ]
-    pseudonyms = pc.take(pa.array(hashed, type=pa.string()), encoded.indices)
+    pseudonyms = pc.take(pseudonym_array(encoded.dictionary, key), encoded.indices)
     rows = len(frame)
     return pd.DataFrame(
         {column: pd.arrays.ArrowStringArray(pseudonyms.slice(i * rows, rows)) for i, column in enumerate(frame)},
         index=frame.index,
     )
+
+
+def pseudonym_array(values: pa.StringArray, key: bytes) -> pa.StringArray:
+    """`pseudonym` of every (non-null) value, as one Arrow array: the same 32 hex characters, at half the cost.
+
+    The per-value cost is Python's, not BLAKE2b's, so the loop keeps it small: the keyed state is set up once
+    and copied (a copy skips re-reading the key block, and the keyword parsing of the constructor), the values
+    arrive as UTF-8 bytes straight from Arrow (no str objects to encode), and the digests are hex-encoded in one
+    call into one buffer that becomes the string array, with no Python str per pseudonym."""
+    keyed = hashlib.blake2b(key=mac_key(key), digest_size=PSEUDONYM_BYTES).copy
+    digests = []
+    for value in pc.cast(values, pa.binary()).fill_null(b"").to_pylist():
+        state = keyed()
+        state.update(value)
+        digests.append(state.digest())
+    width = 2 * PSEUDONYM_BYTES
+    offsets = np.arange(0, width * (len(digests) + 1), width, dtype=np.int64)  # 64-bit: no size limit
+    text = b"".join(digests).hex().encode("ascii")
+    hashed = pa.LargeStringArray.from_buffers(len(digests), pa.py_buffer(offsets), pa.py_buffer(text))
+    hashed = hashed.cast(pa.string())
+    return pc.if_else(pc.is_null(values), None, hashed) if values.null_count else hashed
 
 
 def _as_text(values: pd.Series) -> pd.Series:
