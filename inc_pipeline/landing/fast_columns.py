@@ -14,11 +14,12 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .rules import Kind
 
 _NONE = type(None)
-_CANONICAL_MAC = r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}"
+_CANONICAL_MAC = r"^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$"
 _EPOCH = date(1970, 1, 1)
 _MS_PER_DAY = 86_400_000
 
@@ -65,6 +66,15 @@ def text_series(values: list) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(pa.array(values, type=pa.string())))
 
 
+def matches(text: pd.Series, pattern: str) -> pa.BooleanArray:
+    """Whether each value matches `pattern` (anchor it with ^ and $), null for null: RE2 in pyarrow, directly.
+
+    pandas' `str.match` parses the pattern with Python's `re` on every call to decide whether RE2 can take it,
+    and scans the values for newlines when the pattern ends in `$`: more than the match itself costs on a page.
+    Here `$` is the end of the text, as in RE2, never before a final newline."""
+    return pc.match_substring_regex(pa.array(text.array, type=pa.string()), pattern)
+
+
 def _integers(raw: list, types: set) -> pd.Series | None:
     if types == {int}:  # no nulls: numpy reads the ints directly
         values = np.fromiter(raw, dtype=np.int64, count=len(raw))
@@ -92,10 +102,11 @@ def _macs(text: pd.Series) -> pd.Series:
     """Lower-case colon form; spellings other than that (dashes, dots, bare digits, non-MACs) go cell by cell."""
     from .normalise import canonical_mac
 
-    if text.str.fullmatch(_CANONICAL_MAC).fillna(True).all():
-        return text  # already the landed form, as the API mostly sends it
+    if pc.all(matches(text, _CANONICAL_MAC).fill_null(True)).as_py() is not False:
+        return text  # already the landed form, as the API mostly sends it (or no value at all)
     lowered = text.str.strip().str.lower()
-    other = text.notna() & ~lowered.str.fullmatch(_CANONICAL_MAC).fillna(False).astype(bool)
+    canonical = matches(lowered, _CANONICAL_MAC).fill_null(False).to_numpy(zero_copy_only=False)
+    other = text.notna().to_numpy() & ~canonical
     if other.any():
         lowered = lowered.astype(object)
         lowered[other] = [canonical_mac(value) for value in text[other]]

@@ -218,9 +218,7 @@ def _record_fields(endpoint: Endpoint, column: str) -> tuple[str | None, ...]:
     return (endpoint.record_site_field,) if column == "site_id" else RECORD_CONTEXT_FIELDS.get(column, ())
 
 
-def _context_column(
-    endpoint: Endpoint, column: str, records: list[dict], fields: dict[str, list]
-) -> pd.Series | None:
+def _context_column(endpoint: Endpoint, column: str, records: list[dict], fields: dict[str, list]) -> pd.Series | None:
     """Batch scopes where every record names its site/device: the column at once (else cell by cell)."""
     record_fields = _record_fields(endpoint, column)
     if len(record_fields) != 1 or not record_fields[0] or not records:

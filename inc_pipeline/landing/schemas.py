@@ -11,6 +11,7 @@ from pandera.engines import pandas_engine
 
 from inc_pipeline.catalog.model import Endpoint
 
+from .fast_columns import matches
 from .rules import STAMP_COLUMNS, Kind, Rule, context_columns, kind_of, landing_key, rules_of
 
 TEXT = pd.StringDtype()
@@ -135,6 +136,16 @@ def pandas_dtype(endpoint: Endpoint, column: str) -> object:
     return DTYPES[column_kind(endpoint, column)]
 
 
+def mac_shaped(values: pd.Series, pattern: str) -> pd.Series:
+    """`Check.str_matches(pattern)` (nulls fail; pandera sets them aside before a check of a nullable column), by
+    RE2 on the Arrow array itself: pandas' `str.match` re-parses the pattern with Python's `re` on every call.
+    A column of another dtype (already failing its dtype check) is matched as pandera would."""
+    if values.dtype != TEXT:
+        return values.str.match(pattern, na=False)
+    shaped = matches(values, pattern).fill_null(False).to_numpy(zero_copy_only=False)
+    return pd.Series(shaped, index=values.index)
+
+
 def _kind_checks(kind: Kind) -> list[pa.Check]:
     if kind in (Kind.COUNT, Kind.MEASURE, Kind.EPOCH_MS):
         return [pa.Check.ge(0, name="non_negative", error="non_negative")]
@@ -147,7 +158,7 @@ def _rule_check(rule: Rule, window: tuple[int, int] | None) -> pa.Check | None:
         return pa.Check.isin(list(rule.values), name=label, error=label)
     if rule.check == "mac":
         pattern = MAC_OR_EMPTY_PATTERN if rule.allow_empty else MAC_PATTERN
-        return pa.Check.str_matches(pattern, name="mac_address", error="mac_address")
+        return pa.Check(lambda values: mac_shaped(values, pattern), name="mac_address", error="mac_address")
     if rule.check == "in_window":
         if window is None:
             return None

@@ -44,3 +44,20 @@ def test_types_follow_the_contract():
     assert frame["site_id"].dtype == pd.StringDtype()
     assert str(frame["extracted_at"].dtype) == "datetime64[us, UTC]"
     assert frame["site_id"].tolist() == ["101"]
+
+
+def test_the_mac_check_agrees_with_str_matches_except_a_final_newline():
+    """The schema's MAC check runs RE2 on the Arrow array; it must pass and fail what `str.match` did, except
+    that `$` no longer matches before a final newline (normalisation strips MACs, so none lands with one)."""
+    import pandas as pd
+
+    from inc_pipeline.landing.fast_columns import text_series
+    from inc_pipeline.landing.schemas import MAC_OR_EMPTY_PATTERN, MAC_PATTERN, mac_shaped
+
+    values = ["aa:bb:cc:dd:ee:ff", "AA-BB-CC-DD-EE-FF", "aa:bb:cc:dd:ee", "aa-bb:cc:dd:ee:ff", "", "x", None]
+    for pattern in (MAC_PATTERN, MAC_OR_EMPTY_PATTERN):
+        text = text_series(values)
+        expected = text.str.match(pattern, na=False).tolist()
+        assert mac_shaped(text, pattern).tolist() == expected
+        assert mac_shaped(pd.Series(values, dtype=object), pattern).tolist() == expected
+    assert mac_shaped(text_series(["aa:bb:cc:dd:ee:ff\n"]), MAC_PATTERN).tolist() == [False]
