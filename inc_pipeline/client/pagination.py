@@ -109,6 +109,8 @@ def _cursor(fetch: Fetch, endpoint: Endpoint, params: dict) -> Iterator[Page]:
         if _stalled(endpoint, records, seen):
             return
         yield Page(records, data, number)
+        if isinstance(data, list):
+            return  # several sites answer a bare list, no cursor and no totalPage: the whole answer (manual)
         total_pages = total_of(data, (total_field, *protocol.TOTAL_PAGE_KEYS))
         if len(records) < size or (total_pages is not None and number >= total_pages):
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
+
 from .conftest import endpoint
 
 
@@ -90,3 +92,20 @@ def test_unpaged_endpoint_is_one_call(scripted, scripted_client):
     pages = list(scripted_client.iter_pages(endpoint("current_client_count"), {"user": "u"}))
     assert len(pages) == 1 and pages[0].records == [{"new": 1, "old": 2, "total": 3}]
     assert pages[0].raw == {"new": 1, "old": 2, "total": 3}
+
+
+def test_a_several_site_report_is_one_call_however_long(sim, sim_client):
+    """Several sites answer a bare list (no info, no totalPage) longer than the limit: the whole answer, so asking
+    a next page would only spend a request on the same list."""
+    sites = [str(site) for site in sim.world.sites]
+    start = sim.config.start_date
+    begin = int(datetime.combine(start, time(), tzinfo=UTC).timestamp() * 1000)
+    end = begin + 7 * 86_400_000 - 1
+    report = endpoint("history_day_report", page_size=5)
+    params = {"user": sim.config.user, "shops": sites, "startTime": begin, "endTime": end}
+    records = list(sim_client.records(report, params))
+    assert len(records) == 7 * len(sites) > 5
+    assert {(str(r["scenarioid"]), r["statTime"]) for r in records} == {
+        (site, (start + timedelta(days=n)).isoformat()) for site in sites for n in range(7)
+    }
+    assert sim.stats()["requests"] == {report.path: 1}
