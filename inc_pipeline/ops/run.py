@@ -116,12 +116,19 @@ def materialize_selection(selection: AssetSelection, *, tags: dict, raise_on_err
 def parallel_job():
     """Every asset as one job, for the multiprocess executor; module-level, so a step process can rebuild it.
 
-    The definitions are imported here, in the step process, so resources come from the environment the run
-    was launched with (the forkserver's: the launching process's at its first parallel run)."""
-    from inc_pipeline.definitions import defs
+    Resolved once in the forkserver (`step_imports` calls it) and inherited by every step process, which
+    Dagster has call it twice: resolving the job over every asset cost each step about half a second of CPU.
+    So resources come from the environment the forkserver started with: the launching process's at its first
+    parallel run."""
+    if not _RESOLVED:  # a plain function, not functools.cache: `reconstructable` wants a function
+        from inc_pipeline.definitions import defs
 
-    job = define_asset_job(PARALLEL_JOB, selection=AssetSelection.all())
-    return Definitions.merge(defs, Definitions(jobs=[job])).resolve_job_def(PARALLEL_JOB)
+        job = define_asset_job(PARALLEL_JOB, selection=AssetSelection.all())
+        _RESOLVED.append(Definitions.merge(defs, Definitions(jobs=[job])).resolve_job_def(PARALLEL_JOB))
+    return _RESOLVED[0]
+
+
+_RESOLVED: list = []
 
 
 def execute_in_parallel(selection: AssetSelection, *, tags: dict, raise_on_error=False, log_level="CRITICAL"):
@@ -131,7 +138,8 @@ def execute_in_parallel(selection: AssetSelection, *, tags: dict, raise_on_error
     from inc_pipeline.definitions import defs
 
     keys = list(selection.resolve(defs.resolve_asset_graph()))
-    start_method = {"forkserver": {"preload_modules": [__name__, "inc_pipeline.definitions"]}}
+    preload = [__name__, "inc_pipeline.definitions", "inc_pipeline.ops.step_imports"]
+    start_method = {"forkserver": {"preload_modules": preload}}
     result = execute_job(
         reconstructable(parallel_job),
         instance=_quiet_instance(log_level),
