@@ -37,7 +37,7 @@ def fast_column(kind: Kind, raw: list, *, casefold: bool = False) -> pd.Series |
     if kind is Kind.SITE_ID:
         return _site_ids(raw, types)
     if kind is Kind.TEXT and not casefold and types <= {int, _NONE}:  # IPs as integers (user_ip)
-        return text_series([None if v is None else str(v) for v in raw])
+        return integer_text(raw)
     if not types <= {str, _NONE}:
         return None
     text = text_series(raw)
@@ -75,6 +75,16 @@ def matches(text: pd.Series, pattern: str) -> pa.BooleanArray:
     return pc.match_substring_regex(pa.array(text.array, type=pa.string()), pattern)
 
 
+def integer_text(raw: list) -> pd.Series:
+    """int/None values as decimal text (what `str` gives), converted by pyarrow rather than a `str` call each;
+    integers beyond 64 bits, which Arrow cannot hold, take `str`."""
+    try:
+        numbers = pa.array(raw, type=pa.int64())
+    except (OverflowError, pa.ArrowInvalid):
+        return text_series([None if v is None else str(v) for v in raw])
+    return pd.Series(pd.arrays.ArrowStringArray(numbers.cast(pa.string())))
+
+
 def _integers(raw: list, types: set) -> pd.Series | None:
     if types == {int}:  # no nulls: numpy reads the ints directly
         values = np.fromiter(raw, dtype=np.int64, count=len(raw))
@@ -91,7 +101,7 @@ def _measures(raw: list, types: set) -> pd.Series | None:
 
 def _site_ids(raw: list, types: set) -> pd.Series | None:
     if types <= {int, _NONE}:
-        return text_series([None if v is None else str(v) for v in raw])
+        return integer_text(raw)
     if types <= {str, _NONE}:
         text = text_series(raw).str.strip()
         return text.mask(text == "")

@@ -22,6 +22,8 @@ CLEAN = [
     ("shop_id", Kind.SITE_ID, [1001, None, 7]),
     ("shop_id", Kind.SITE_ID, [" 1001 ", "", None, "abc"]),
     ("user_ip", Kind.TEXT, [3232235777, None]),
+    ("user_ip", Kind.TEXT, [2**70, -1, None]),  # beyond what Arrow's int64 holds: still the text `str` gives
+    ("shop_id", Kind.SITE_ID, [2**64, 1001]),
     ("vendor", Kind.TEXT, ["Apple", "", None, "São Paulo"]),
     (
         "user_mac",
