@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow
 import pyarrow.parquet as pq
@@ -144,7 +145,8 @@ class PartitionWriter:
         self.rows: dict[date, int] = {}
         self.duplicates_dropped = 0
         self._open: dict[date, _OpenPart] = {}
-        self._seen: dict[date, set[int]] = {}
+        self._seen: dict[tuple[date, int], set[int]] = {}  # (day, request) -> fingerprints of landed keys
+        self._request = 0  # the request of rows added without numbers
         self._done = False
 
     def __enter__(self) -> PartitionWriter:
@@ -156,16 +158,31 @@ class PartitionWriter:
         elif not self._done:
             self.commit()
 
-    def add(self, frame: pd.DataFrame) -> int:
-        """Route the page's rows to their days; returns the rows written (after repeated keys are dropped)."""
+    def add(self, frame: pd.DataFrame, requests: Sequence[int] | None = None) -> int:
+        """Route the rows to their days; returns the rows written (after repeated keys are dropped).
+
+        `requests` numbers, row by row, the request that fetched it (never decreasing: requests are landed in
+        order), so that pages of several requests can be written at once and a key is still dropped only when
+        its own request landed it before. Without it every row belongs to the current request (`next_request`).
+        """
         if self._done:
             raise LakeError("partition writer already committed or aborted")
         missing = [c for c in self.schema.names if c not in frame.columns]
         if missing:
             raise LakeError(f"{self.table_dir.name}: frame lacks landed columns {missing}")
-        written = 0
-        for day, rows in frame.groupby("partition_date", sort=False, dropna=False):
-            written += self._write_day(_as_date(day, self.table_dir.name), rows[self.schema.names])
+        if not len(frame):
+            return 0
+        landed = frame if list(frame.columns) == self.schema.names else frame[self.schema.names]
+        days = [(_as_date(day, self.table_dir.name), rows) for day, rows in _day_positions(landed["partition_date"])]
+        ordinals = [self._request] * len(landed) if requests is None else list(requests)
+        # One conversion and one key hash for the whole frame, sliced per day: a frame of many small answers
+        # spans many days, and converting each day's few rows separately cost more than writing them.
+        table = pyarrow.Table.from_pandas(landed, schema=self.schema, preserve_index=False)
+        fingerprints = key_fingerprints(landed, self.key) if self.key else None
+        written = sum(self._write_day(day, table, rows, fingerprints, ordinals) for day, rows in days)
+        # Requests before the last one have no more pages to come: their keys cannot repeat any more.
+        latest = ordinals[-1]
+        self._seen = {seen: keys for seen, keys in self._seen.items() if seen[1] >= latest}
         return written
 
     def next_request(self) -> None:
@@ -174,6 +191,7 @@ class PartitionWriter:
         The API repeats a record on a later page of the same request (its pages shift while records arrive);
         two requests never share a key (windows are disjoint and the key leads with what the request named), so
         remembering keys beyond a request would only make memory grow with the length of a backfill."""
+        self._request += 1
         self._seen.clear()
 
     def commit(self) -> dict[date, int]:
@@ -199,29 +217,37 @@ class PartitionWriter:
         self._open.clear()
         self._done = True
 
-    def _write_day(self, day: date, rows: pd.DataFrame) -> int:
+    def _write_day(self, day: date, table: pyarrow.Table, positions, fingerprints, ordinals: list[int]) -> int:
+        """Write the rows at `positions` (None: every row) of the frame's `table` to the day's file."""
         if self.declared and day not in self.declared:
             if self.outside == "skip":
                 return 0
             raise LakeError(f"{self.table_dir.name}: row for {day} outside the partitions being replaced")
-        rows = self._drop_seen(day, rows)
+        if fingerprints is not None:
+            positions = self._drop_seen(day, positions, fingerprints, ordinals, len(table))
+        rows = table if positions is None else table.take(positions)
         part = self._part(day)
         if len(rows):
-            part.writer.write_table(pyarrow.Table.from_pandas(rows, schema=self.schema, preserve_index=False))
+            part.writer.write_table(rows)
             crash_point("parquet_write")
         self.rows[day] += len(rows)
         return len(rows)
 
-    def _drop_seen(self, day: date, rows: pd.DataFrame) -> pd.DataFrame:
-        if not self.key:
-            return rows
-        seen = self._seen.setdefault(day, set())
+    def _drop_seen(self, day: date, positions, fingerprints: list[int], ordinals: list[int], size: int):
+        """The positions whose key their request has not landed yet (None: all of them, when nothing repeats)."""
         keep = []
-        for fingerprint in key_fingerprints(rows, self.key):
-            keep.append(fingerprint not in seen)
-            seen.add(fingerprint)
-        self.duplicates_dropped += keep.count(False)
-        return rows.loc[keep]
+        request, seen = None, None
+        for position in range(size) if positions is None else positions.tolist():
+            ordinal = ordinals[position]
+            if ordinal != request:
+                request, seen = ordinal, self._seen.setdefault((day, ordinal), set())
+            fingerprint = fingerprints[position]
+            if fingerprint not in seen:
+                seen.add(fingerprint)
+                keep.append(position)
+        dropped = (size if positions is None else len(positions)) - len(keep)
+        self.duplicates_dropped += dropped
+        return positions if dropped == 0 else np.array(keep, dtype=np.int64)
 
     def _part(self, day: date) -> _OpenPart:
         if day not in self._open:
@@ -287,6 +313,16 @@ def _table_schema(table: str, schema_columns) -> pyarrow.Schema:
     typed = arrow_schema(endpoint, columns)
     # Carry pandas metadata so reads give back Int64 / string dtypes, not float64 / object.
     return pyarrow.Table.from_pandas(empty_frame(endpoint)[typed.names], schema=typed, preserve_index=False).schema
+
+
+def _day_positions(dates: pd.Series):
+    """(day, positions) for each distinct partition date, in order of appearance; positions None when one day
+    holds every row (the common case, where grouping would cost more than the rest of the write)."""
+    values = dates.to_numpy()
+    first = values[0]
+    if first is not None and not pd.isna(first) and bool((values == first).all()):
+        return [(first, None)]
+    return dates.groupby(dates, sort=False, dropna=False).indices.items()
 
 
 def _as_date(value, table: str) -> date:

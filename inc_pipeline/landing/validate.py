@@ -43,6 +43,7 @@ class ValidationResult:
     quarantined: pd.DataFrame
     drift: DriftReport
     duplicates_dropped: int = 0
+    good_source_rows: tuple[int, ...] = ()  # each good row's position in the frame given to `validate`
 
     @property
     def rows_quarantined(self) -> int:
@@ -67,14 +68,20 @@ def validate(endpoint: Endpoint, frame: pd.DataFrame, *, window: tuple[int, int]
     coercion = [failure for failure in coercion if failure[0] in frame.index]
     failures = _merge(coercion, _schema_failures(endpoint, frame, window))
     bad_rows = sorted({row for row, *_ in failures})
-    good = frame.drop(index=bad_rows).reset_index(drop=True)
+    good = frame.drop(index=bad_rows) if bad_rows else frame
+    source_rows = tuple(good.index.tolist())
+    good = good.reset_index(drop=True)
     good.attrs = {}
-    return ValidationResult(good, _quarantine(frame, failures), drift, duplicates)
+    return ValidationResult(good, _quarantine(frame, failures), drift, duplicates, source_rows)
 
 
 def _drop_repeated_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
-    keyed = frame[list(key)].notna().all(axis=1)
-    repeated = keyed & frame.duplicated(subset=list(key), keep="last")
+    if len(frame) < 2:
+        return frame, 0
+    repeated = frame.duplicated(subset=list(key), keep="last")
+    if not repeated.any():
+        return frame, 0
+    repeated &= frame[list(key)].notna().all(axis=1)
     return frame.loc[~repeated], int(repeated.sum())
 
 
@@ -101,6 +108,20 @@ def _merge(coercion: list[tuple], schema: list[tuple]) -> list[tuple]:
 
 
 def _quarantine(frame: pd.DataFrame, failures: list[tuple]) -> pd.DataFrame:
+    if failures:
+        return _quarantine_lines(frame, failures)
+    # Most frames have no failures, and building the empty quarantine cost a third of validating a small page.
+    shape = (tuple(frame.columns), tuple(frame.dtypes))
+    empty = _EMPTY_QUARANTINES.get(shape)
+    if empty is None:
+        empty = _EMPTY_QUARANTINES[shape] = _quarantine_lines(frame, [])
+    return empty.copy(deep=False)  # copy-on-write: what a caller changes in it stays out of the cache
+
+
+_EMPTY_QUARANTINES: dict[tuple, pd.DataFrame] = {}
+
+
+def _quarantine_lines(frame: pd.DataFrame, failures: list[tuple]) -> pd.DataFrame:
     renamed = {c: RENAMED_PREFIX + c for c in QUARANTINE_COLUMNS if c in frame.columns}
     rows = [row for row, *_ in failures]
     quarantined = frame.loc[rows].rename(columns=renamed).reset_index(drop=True)

@@ -1,5 +1,6 @@
-"""Memory is bounded by one page: each page reaches the Parquet writer before the next one is asked for, and the
-writer keeps no rows (they go to disk as a row group per page). Structure, not timing."""
+"""Memory is bounded by the landing's row budget (about one full page): pages reach the Parquet writer once that many
+rows wait (with a budget of one page, before the next page is asked for), and the writer keeps no rows (they go to
+disk as a row group per write). Structure, not timing."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from dataclasses import replace
 
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 from inc_pipeline.catalog.model import RateLimit
+from inc_pipeline.extract import run
 from inc_pipeline.extract.plan import Targets, day_start_ms, plan_requests
 from inc_pipeline.extract.run import LandingOptions, land_requests
 from inc_pipeline.landing import Lake, PartitionWriter
@@ -35,8 +38,8 @@ class RecordingLake(Lake):
         writer = super().partition_writer(table, schema_columns, **kwargs)
         add = writer.add
 
-        def recording_add(frame: pd.DataFrame) -> int:
-            written = add(frame)
+        def recording_add(frame: pd.DataFrame, requests=None) -> int:
+            written = add(frame, requests)
             self.added.append(len(frame))
             self.held_frames.append(sum(isinstance(v, pd.DataFrame) for v in _values(writer)))
             return written
@@ -52,18 +55,21 @@ def _values(writer: PartitionWriter):
 
 
 class PagingClient:
-    """The real client, with a note of how many pages the writer had received when each next page was asked."""
+    """The real client, with a note of what the writer had received when each next page was asked."""
 
     def __init__(self, client, lake: RecordingLake):
-        self.client, self.lake, self.adds_before_page = client, lake, []
+        self.client, self.lake = client, lake
+        self.adds_before_page, self.rows_before_page = [], []
 
     def iter_pages(self, endpoint, params):
         for page in self.client.iter_pages(endpoint, params):
             self.adds_before_page.append(len(self.lake.added))
+            self.rows_before_page.append(sum(self.lake.added))
             yield page
 
 
-def test_each_page_is_written_before_the_next_is_fetched(fast_sim, tmp_path):
+def test_with_a_budget_of_one_page_each_page_is_written_before_the_next_is_fetched(fast_sim, tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "BATCH_ROWS", PAGE)
     sites = tuple(str(s) for s in sorted(fast_sim.world.sites))
     requests = plan_requests(AUTH, Targets(sites=sites), days=[day()])
     start = day_start_ms(day())
@@ -85,7 +91,33 @@ def test_each_page_is_written_before_the_next_is_fetched(fast_sim, tmp_path):
     assert part.num_row_groups == pages  # each page went to disk as it came
 
 
-def test_a_record_repeated_on_the_next_page_lands_once_and_the_report_says_so(fast_sim, tmp_path):
+def test_small_pages_are_written_together_and_never_more_than_the_budget_waits(fast_sim, tmp_path, monkeypatch):
+    budget = 3 * PAGE
+    monkeypatch.setattr(run, "BATCH_ROWS", budget)
+    sites = tuple(str(s) for s in sorted(fast_sim.world.sites))
+    requests = plan_requests(AUTH, Targets(sites=sites), days=[day()])
+    start = day_start_ms(day())
+    records = sum(len(fast_sim.world.window(int(s), start, start + 86_400_000 - 1)) for s in sites)
+
+    lake = RecordingLake(tmp_path)
+    with sim_client(fast_sim, tmp_path / "state") as client:
+        paging = PagingClient(client, lake)
+        report = land_requests(paging, AUTH, requests, lake, LandingOptions(pii_key=PII_KEY.encode()))
+
+    pages = report.pages
+    assert pages >= 4 and len(lake.added) < pages  # pages went to the writer together
+    assert max(lake.added) <= budget
+    fetched_before = [n * PAGE for n in range(pages)]  # every page but the last is full
+    waiting = [f - w for f, w in zip(fetched_before, paging.rows_before_page, strict=True)]
+    assert max(waiting) <= budget - PAGE  # asking for a page never leaves more than the budget unwritten
+    assert set(lake.held_frames) == {0}
+    assert sum(lake.added) == records == report.rows_landed == len(lake.read("auth_history"))
+
+
+@pytest.mark.parametrize("budget", [1, 2 * PAGE + PAGE // 2, run.BATCH_ROWS])
+def test_a_record_repeated_on_the_next_page_lands_once_and_the_report_says_so(fast_sim, tmp_path, monkeypatch, budget):
+    # 2.5 pages: a request's pages straddle two writes; the default: a repeated key itself starts a new write.
+    monkeypatch.setattr(run, "BATCH_ROWS", budget)
     fast_sim.set_faults(FaultConfig(rate=1.0, kinds=("repeat_records",)))  # each page starts with the last one's end
     sites = tuple(str(s) for s in sorted(fast_sim.world.sites))
     start = day_start_ms(day())
