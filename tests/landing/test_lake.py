@@ -148,3 +148,14 @@ def test_quarantine_is_written_atomically_and_replaced(tmp_path):
     lake.write_quarantine("device_ap_info", DAY, quarantined.iloc[:0])
     assert not path.exists()
     assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+def test_rows_of_several_requests_written_at_once_drop_a_key_only_within_its_own_request(tmp_path):
+    entry = endpoint("auth_history")
+    page = _good(entry, [good_record(entry, n) for n in range(3)])
+    answered_twice = pd.concat([page, page.iloc[:1]], ignore_index=True)
+    with Lake(tmp_path).partition_writer("auth_history", dates=[DAY]) as writer:
+        assert writer.add(answered_twice, requests=[0, 0, 0, 1]) == 4  # request 1 may answer what request 0 did
+        assert writer.add(page.iloc[:2], requests=[1, 1]) == 1  # but not repeat itself on its next page
+    assert writer.duplicates_dropped == 1
+    assert writer.rows == {DAY: 5}

@@ -121,3 +121,19 @@ def test_text_series_times_give_the_day():
     records = [good_record(entry) | {"date": "2026-11-18 00:00:00"}]
     frame = frame_of(entry, records, partition_date=None)
     assert frame["partition_date"].tolist()[0].isoformat() == "2026-11-18"
+
+
+def test_good_rows_know_their_position_and_an_empty_quarantine_is_a_fresh_frame():
+    entry = endpoint("device_ap_info")
+    records = [good_record(entry, n) for n in range(4)]
+    records[1]["apStatus"] = 9
+    records[3] = dict(records[2])  # a repeated key: the last one is kept
+    result = validate(entry, frame_of(entry, records), window=None)
+    assert result.good_source_rows == (0, 3)
+    assert result.good["apSN"].tolist() == [records[0]["apSN"], records[3]["apSN"]]
+
+    clean = validate(entry, frame_of(entry, records[:1]), window=None)
+    assert clean.quarantined.empty and set(QUARANTINE_COLUMNS) <= set(clean.quarantined.columns)
+    clean.quarantined.loc[0, "failed_check"] = "changed by a caller"
+    again = validate(entry, frame_of(entry, records[:1]), window=None)
+    assert again.quarantined.empty and list(again.quarantined.columns) == list(clean.quarantined.columns)
