@@ -128,8 +128,8 @@ class Lake:
 class PartitionWriter:
     """Streams pages into one temporary Parquet file per day; `commit` swaps them in, an exception discards them.
 
-    Memory holds one page and fingerprints of the keys the current request has landed (to drop a key repeated
-    on a later page: the first landed wins, since earlier pages are already on disk).
+    Memory holds the rows being written and fingerprints of the keys the requests still in progress have landed
+    (to drop a key repeated on a later page: the first landed wins, since earlier pages are already on disk).
     """
 
     def __init__(
