@@ -13,6 +13,7 @@ last answer's time lives in a small file under `state_dir/pacing/`.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from ._state import read_json, safe_name, write_json
+from ._state import read_json, safe_name
 
 LOCK_POLL_SECONDS = 0.005  # how often a waiting process retries the lock: small against any interval we pace
 
@@ -52,7 +53,9 @@ class RateLimiter:
             try:
                 yield waited
             finally:
-                write_json(state_file, {"last_answered": self._clock()})
+                # Written in place, not replaced: only holders of the lock read it, and a file cut short by a
+                # crash reads as "no last answer", which costs at most one early (retried) request.
+                state_file.write_text(json.dumps({"last_answered": self._clock()}))
 
     def _sleep_until(self, moment: float) -> float:
         # sleep() may wake a hair early on some platforms; loop so the start is never before the moment.

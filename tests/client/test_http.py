@@ -184,3 +184,15 @@ def test_unreachable_host_is_a_transport_error_without_the_key(tmp_path):
         client.call(endpoint("user_shops"))
     assert "user_shops" in str(caught.value) and API_KEY not in str(caught.value)
     assert client.stats["user_shops"].calls == 2 and client.stats["user_shops"].retries == 1
+
+
+def test_proxy_settings_of_the_environment_are_kept(scripted, tmp_path, monkeypatch):
+    """The session reads HTTP_PROXY once, at creation, instead of on every request: a host only the proxy can
+    reach is still reached through it."""
+    for name in ("NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", scripted.url)
+    scripted.ok([{"shopId": 1}])
+    with IncClient("http://inc-cloud.invalid:8000", API_KEY, state_dir=tmp_path, max_retries=0) as client:
+        client.call(endpoint("user_shops"))
+    assert scripted.requests[0]["headers"]["host"] == "inc-cloud.invalid:8000"
