@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -23,12 +22,12 @@ from inc_pipeline.client import Page
 from inc_pipeline.crash import crash_point
 from inc_pipeline.landing.archive import Archive
 from inc_pipeline.landing.lake import Lake
-from inc_pipeline.landing.normalise import ATTRS_KEY, failures_of, to_frame
+from inc_pipeline.landing.normalise import to_frame
 from inc_pipeline.landing.privacy import client_identifiers, personal_columns, protect
-from inc_pipeline.landing.rules import landing_key, rules_of
 from inc_pipeline.landing.schemas import expected_columns
 from inc_pipeline.landing.validate import validate
 
+from .batch import Batch, take_notes
 from .cleanup import landing_table
 from .plan import Request
 
@@ -120,7 +119,7 @@ def _land_all(endpoint, pages, lake: Lake, options, partition_dates, report: Lan
     columns = landed_columns(endpoint, options.pii_policy)
     outside = "skip" if only_partition_dates else "refuse"
     with lake.partition_writer(endpoint.id, columns, dates=partition_dates, outside=outside) as writer:
-        batch = _Batch(endpoint)
+        batch = Batch(endpoint)
 
         def land() -> None:
             _land_batch(endpoint, batch, writer, quarantine, report, options)
@@ -140,7 +139,7 @@ def _land_all(endpoint, pages, lake: Lake, options, partition_dates, report: Lan
                 endpoint, page.records, context=request.context, partition_date=request.partition_date,
                 extracted_at=extracted_at,
             )  # fmt: skip
-            notes = _take_notes(frame)
+            notes = take_notes(frame)
             if not batch.joins(frame, request):
                 land()
             batch.add(frame, notes, request, report.requests)
@@ -196,91 +195,7 @@ def _archive_day(request: Request) -> date:
     return datetime.fromtimestamp(request.window[0] / 1000, UTC).date()
 
 
-class _Batch:
-    """Normalised pages waiting to be validated, protected and written together.
-
-    Most endpoints answer one small record per request, and validating, protecting and writing cost about as
-    much for one row as for thousands. Pages are held together only when landing them at once lands what landing
-    them one by one would: no key repeats across them (validation keeps the last of a repeated key, the writer
-    the first, and only within the request that landed it), and, where a rule checks times against the request's
-    window, they answer the same window."""
-
-    def __init__(self, endpoint: Endpoint):
-        self.key = list(landing_key(endpoint))
-        self.windowed = any(
-            rule.check == "in_window" for column in expected_columns(endpoint) for rule in rules_of(endpoint, column)
-        )
-        self.clear()
-
-    def clear(self) -> None:
-        self.frames: list[pd.DataFrame] = []
-        self.notes: list[_Notes] = []  # per frame
-        self.requests: list[Request] = []  # per frame
-        self.ordinals: list[int] = []  # per frame: the request's number, for the writer
-        self.rows = 0
-        self._keys: set | None = None  # the held rows' keys, gathered once a second page asks to join
-
-    def joins(self, frame: pd.DataFrame, request: Request) -> bool:
-        if not self.frames:
-            return True
-        if self.windowed and request.window != self.requests[0].window:
-            return False
-        if self._keys is None:
-            self._keys = _keys(self.frames[0], self.key)
-        keys = _keys(frame, self.key)
-        if not self._keys.isdisjoint(keys):
-            return False
-        self._keys |= keys
-        return True
-
-    def add(self, frame: pd.DataFrame, notes: _Notes, request: Request, ordinal: int) -> None:
-        self.frames.append(frame)
-        self.notes.append(notes)
-        self.requests.append(request)
-        self.ordinals.append(ordinal)
-        self.rows += len(frame)
-
-    def frame(self) -> tuple[pd.DataFrame, list[int]]:
-        """The pages as one frame, noted as `to_frame` notes a frame (coercion failures, drift) for `validate`;
-        and the position of each page's first row in it."""
-        offsets = [0]
-        for page in self.frames[:-1]:
-            offsets.append(offsets[-1] + len(page))
-        frame = self.frames[0] if len(self.frames) == 1 else pd.concat(self.frames, ignore_index=True)
-        failures, unknown, missing = [], set(), set()
-        for notes, offset in zip(self.notes, offsets, strict=True):
-            failures += [failure._replace(row=failure.row + offset) for failure in notes.failures]
-            unknown |= notes.unknown_fields
-            missing |= notes.missing_fields
-        frame.attrs = {ATTRS_KEY: {"failures": failures, "unknown_fields": unknown, "missing_fields": missing}}
-        return frame, offsets
-
-
-class _Notes(NamedTuple):
-    failures: list
-    unknown_fields: set
-    missing_fields: set
-
-
-def _take_notes(frame: pd.DataFrame) -> _Notes:
-    """What `to_frame` noted on the frame, taken off it: pandas deep-copies a frame's attrs into every column read
-    from it, which made reading a one-row page's key cost more than the rest of batching it."""
-    notes = frame.attrs.get(ATTRS_KEY, {})
-    taken = _Notes(failures_of(frame), set(notes.get("unknown_fields", ())), set(notes.get("missing_fields", ())))
-    frame.attrs = {}
-    return taken
-
-
-def _keys(frame: pd.DataFrame, key: list[str]) -> set[tuple]:
-    # By position: every page has new column labels, and looking one up by name first builds their hash table.
-    columns = list(frame.columns)
-    positions = [columns.index(column) for column in key]
-    if len(frame) == 1:
-        return {tuple(frame.iat[0, position] for position in positions)}
-    return set(zip(*(frame.iloc[:, position].tolist() for position in positions), strict=True))
-
-
-def _land_batch(endpoint, batch: _Batch, writer, quarantine, report: LandingReport, options) -> None:
+def _land_batch(endpoint, batch: Batch, writer, quarantine, report: LandingReport, options) -> None:
     if not batch.frames:
         return
     frame, offsets = batch.frame()

@@ -11,6 +11,7 @@ import pytest
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 from inc_pipeline.catalog.model import RateLimit
+from inc_pipeline.extract import batch as batching
 from inc_pipeline.extract import run
 from inc_pipeline.extract.plan import Request, Targets, plan_requests
 from inc_pipeline.extract.run import LandingOptions, land_requests
@@ -87,9 +88,9 @@ def test_pages_join_only_without_a_repeated_key_and_within_one_window_where_a_ru
     def frame(endpoint, records, site="7", partition_date=first):
         page = to_frame(endpoint, records, context={"site_id": site}, partition_date=partition_date,
                         extracted_at=pd.Timestamp.now(tz="UTC"))  # fmt: skip
-        return page, run._take_notes(page)
+        return page, batching.take_notes(page)
 
-    batch = run._Batch(auth)
+    batch = batching.Batch(auth)
     page, notes = frame(auth, [record])
     request = Request(auth, {}, {"site_id": "7"}, window, None)
     assert batch.joins(page, request)
@@ -101,7 +102,7 @@ def test_pages_join_only_without_a_repeated_key_and_within_one_window_where_a_ru
     assert batch.joins(other, request)
 
     daily = ENDPOINTS_BY_ID["history_day_client_count"]
-    batch = run._Batch(daily)
+    batch = batching.Batch(daily)
     page, notes = frame(daily, [{"new": 1, "old": 2, "total": 3}])
     batch.add(page, notes, Request(daily, {}, {"site_id": "7"}, (0, 1), first), 1)
     other_site, _ = frame(daily, [{"new": 1}], site="8", partition_date=second)
