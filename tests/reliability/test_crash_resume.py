@@ -27,7 +27,7 @@ QUOTA_PATHS = ("/user/shop", "/device/historyclients")
 
 # point:n -> where the process dies (page numbers follow the order in pipeline.ORDERED for 1 site, 2 days)
 CRASHES = {
-    "page:56": "a page of device_interface_flow fetched, not landed (history_clients already landed)",
+    "page:56": "a page of ap_gps_by_ap_sn fetched, not landed (history_clients already landed)",
     "parquet_write:3": "auth_history's first day written to its temporary file, second day not, nothing committed",
     "mart_build:20": "20 models built into the private warehouse file",
     "publish:1": "warehouse built and tested, not yet renamed onto warehouse.duckdb",
