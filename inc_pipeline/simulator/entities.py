@@ -52,7 +52,7 @@ class Device:
     mac: str  # empty for AC controllers (field-notes)
     memory_total: int | str  # sometimes "N/A" (field-notes)
     disk_total: int | str
-    address: str
+    egress_ip: str  # devAddress: "the IP address of the device's egress interface" (manual)
     latitude: float
     longitude: float
 
@@ -89,6 +89,11 @@ def _mac(rng: random.Random) -> str:
     return ":".join(f"{rng.randrange(256):02x}" for _ in range(6))
 
 
+def _public_ip(rng: random.Random) -> str:
+    first = rng.choice((177, 179, 187, 189, 191, 200, 201))  # blocks Brazilian ISPs hand out
+    return f"{first}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+
+
 def _serial(rng: random.Random, prefix: str) -> str:
     return prefix + "".join(rng.choice("0123456789ABCDEF") for _ in range(12))
 
@@ -116,7 +121,7 @@ def _build_site(seed: int, site_id: int, position: int) -> Site:
         mac="" if is_ac else _mac(rng),
         memory_total="N/A" if is_ac else rng.choice((256, 512, 1024)),
         disk_total="N/A" if position % 4 == 3 else rng.choice((128, 256, 4096)),
-        address=f"{address}, {city} - {state}",
+        egress_ip=_public_ip(random.Random(f"{seed}/egress/{site_id}")),  # its own stream: the world stays as it was
         latitude=lat,
         longitude=lon,
     )

@@ -58,7 +58,7 @@ def device_operation(call: Call) -> list[dict]:
         out.append({
             "devSN": d.sn, "devName": d.alias, "devHardVersion": d.hard_version, "devSoftVersion": d.soft_version,
             "devMode": d.model, "devType": d.dev_type, "devOnlineTime": d.online_time,
-            "devLocation": {"longitude": d.longitude, "latitude": d.latitude}, "devAddress": d.address,
+            "devLocation": {"longitude": d.longitude, "latitude": d.latitude}, "devAddress": d.egress_ip,
             "devMAC": d.mac, "memoryTotalSize": d.memory_total, "diskTotalSize": d.disk_total, "devStatus": d.status,
         })  # fmt: skip
     return out

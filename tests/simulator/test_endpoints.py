@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 
 from .helpers import call, ok, spec_endpoints, valid_request
@@ -95,3 +97,11 @@ def test_field_note_quirks(open_sim):
     devices = ok(call(open_sim, "POST", "/device/operation", {"method": "getBasicDevInfo", "devSN": serials}))
     assert any(d["memoryTotalSize"] == "N/A" for d in devices)
     assert all(d["devMAC"] == "" for d in devices if d["devType"] == "AC")
+
+
+def test_dev_address_is_the_egress_ip_address(open_sim):
+    """The manual: devAddress is "the IP address of the device's egress interface" (not a street address)."""
+    serials = [s.device.sn for s in open_sim.world.sites.values()]
+    devices = ok(call(open_sim, "POST", "/device/operation", {"method": "getBasicDevInfo", "devSN": serials}))
+    for device in devices:
+        assert ipaddress.ip_address(device["devAddress"]).version == 4, device["devAddress"]
