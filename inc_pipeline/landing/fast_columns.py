@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .macs import canonical_mac
 from .rules import Kind
 
 _NONE = type(None)
@@ -110,8 +111,6 @@ def _site_ids(raw: list, types: set) -> pd.Series | None:
 
 def _macs(text: pd.Series) -> pd.Series:
     """Lower-case colon form; spellings other than that (dashes, dots, bare digits, non-MACs) go cell by cell."""
-    from .normalise import canonical_mac
-
     if pc.all(matches(text, _CANONICAL_MAC).fill_null(True)).as_py() is not False:
         return text  # already the landed form, as the API mostly sends it (or no value at all)
     lowered = text.str.strip().str.lower()

@@ -20,6 +20,7 @@ import pandas as pd
 from inc_pipeline.catalog.model import Endpoint, Period
 
 from .fast_columns import fast_column, fast_days
+from .macs import canonical_mac
 from .rules import RECORD_CONTEXT_FIELDS, Kind, context_columns, rules_of
 from .schemas import UTC_TIMESTAMP, column_kind, expected_columns, pandas_dtype
 
@@ -28,9 +29,6 @@ ATTRS_KEY = "landing"
 # Markers the API uses for "no number" (memoryTotalSize can be "N/A").
 NO_NUMBER = {"", "n/a", "na", "null", "none", "-"}
 
-_MAC_SHAPES = re.compile(
-    r"^(?:[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}|[0-9a-f]{4}([-.])[0-9a-f]{4}\1[0-9a-f]{4}|[0-9a-f]{12})$"
-)
 _DATE_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTH_TEXT = re.compile(r"^(\d{4})-(\d{2})(?:$|-)")
 
@@ -202,15 +200,6 @@ def site_id_text(value: Any) -> str | None:
         value = int(value)
     text = str(value).strip()
     return text or None
-
-
-def canonical_mac(text: str) -> str:
-    """`aa:bb:cc:dd:ee:ff` for any common MAC spelling (so one client has one pseudonym); other text unchanged."""
-    lowered = text.strip().lower()
-    if not _MAC_SHAPES.match(lowered):
-        return text
-    digits = re.sub(r"[^0-9a-f]", "", lowered)
-    return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
 
 
 def _record_fields(endpoint: Endpoint, column: str) -> tuple[str | None, ...]:
