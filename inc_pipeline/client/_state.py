@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -24,8 +25,11 @@ def read_json(path: Path, default):
 
 
 def write_json(path: Path, value) -> None:
-    """Replace the file atomically, so a reader without the lock never sees half a file."""
+    """Replace the file atomically, so a reader never sees half a file. Call it holding the file's lock: the
+    temporary files a killed writer left beside it are removed first, which is safe only when no one else writes."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in path.parent.glob(f"{glob.escape(path.name)}*.tmp"):
+        leftover.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(fd, "w") as handle:
         json.dump(value, handle)

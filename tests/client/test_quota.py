@@ -74,3 +74,16 @@ def test_mark_spent_empties_the_day(tmp_path):
     ledger = QuotaLedger(tmp_path)
     ledger.mark_spent("user_shops", 100)
     assert ledger.left("user_shops", 100) == 0
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path):
+    """A ledger write is a temporary file renamed over the ledger; a process killed in between leaves the
+    temporary file, which the next write (under the ledger's lock) removes."""
+    ledger = QuotaLedger(tmp_path)
+    ledger.reserve("user_shops", 100)
+    leftover = tmp_path / "quota" / "user_shops.jsonabc123.tmp"
+    leftover.write_text('{"day": ')
+    ledger.reserve("user_shops", 100)
+    assert not leftover.exists()
+    assert ledger.used("user_shops") == 2
+    assert sorted(p.name for p in (tmp_path / "quota").iterdir()) == ["user_shops.json", "user_shops.json.lock"]
