@@ -124,12 +124,18 @@ def _land_all(endpoint, pages, lake: Lake, options, partition_dates, report: Lan
         def land() -> None:
             _land_batch(endpoint, batch, writer, quarantine, report, options)
 
-        previous = None
+        previous, furthest = None, None
         for request, page in pages:
             if request is not previous:
                 report.requests += 1
                 report.windows.append(request.window)
                 previous = request
+                if batch.windowed and request.window is not None and (furthest is None or request.window[0] > furthest):
+                    # The windows move forward through time: the days well before this one are done, and their
+                    # files can be closed (one open Parquet writer per day held a 30-day run's memory up).
+                    land()
+                    furthest = request.window[0]
+                    writer.finish_before(_day_of_ms(furthest) - timedelta(days=1))  # a day's margin: time zones
             report.pages += 1
             if not page.records:
                 continue  # no rows, no drift (an empty answer says nothing about missing fields)
@@ -187,6 +193,10 @@ def _archive_days(request: Request, partition_dates: Sequence[date]) -> list[dat
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     wanted = set(partition_dates)
     return [d for d in days if d in wanted] if wanted else days
+
+
+def _day_of_ms(ms: int) -> date:
+    return datetime.fromtimestamp(ms / 1000, UTC).date()
 
 
 def _archive_day(request: Request) -> date:

@@ -128,8 +128,10 @@ class Lake:
 class PartitionWriter:
     """Streams pages into one temporary Parquet file per day; `commit` swaps them in, an exception discards them.
 
-    Memory holds the rows being written and fingerprints of the keys the requests still in progress have landed
-    (to drop a key repeated on a later page: the first landed wins, since earlier pages are already on disk).
+    Memory holds the rows being written and fingerprints of the keys the last two writes landed, per request still
+    in progress: the API repeats a record on the page after the one it was on (its pages shift while records
+    arrive), and the first landed wins, since earlier pages are already on disk. Remembering every key of a
+    request instead made peak memory grow with the window (a 7-day auth window holds ~90,000 keys).
     """
 
     def __init__(
@@ -145,7 +147,8 @@ class PartitionWriter:
         self.rows: dict[date, int] = {}
         self.duplicates_dropped = 0
         self._open: dict[date, _OpenPart] = {}
-        self._seen: dict[tuple[date, int], set[int]] = {}  # (day, request) -> fingerprints of landed keys
+        self._seen: dict[tuple[date, int], set[int]] = {}  # (day, request) -> fingerprints this write landed
+        self._seen_before: dict[tuple[date, int], set[int]] = {}  # ... and the write before it
         self._request = 0  # the request of rows added without numbers
         self._done = False
 
@@ -182,7 +185,8 @@ class PartitionWriter:
         written = sum(self._write_day(day, table, rows, fingerprints, ordinals) for day, rows in days)
         # Requests before the last one have no more pages to come: their keys cannot repeat any more.
         latest = ordinals[-1]
-        self._seen = {seen: keys for seen, keys in self._seen.items() if seen[1] >= latest}
+        self._seen_before = {seen: keys for seen, keys in self._seen.items() if seen[1] >= latest}
+        self._seen = {}
         return written
 
     def next_request(self) -> None:
@@ -193,6 +197,17 @@ class PartitionWriter:
         remembering keys beyond a request would only make memory grow with the length of a backfill."""
         self._request += 1
         self._seen.clear()
+        self._seen_before.clear()
+
+    def finish_before(self, day: date) -> None:
+        """Close the files of days before `day`: a window that has moved past them will not write there again.
+
+        Each open Parquet writer holds its encoders' buffers (~0.7 MiB), so a 30-day run kept 30 of them open
+        until the commit and its peak memory grew with the window. A finished file is still only renamed into
+        place at the commit; if a row for its day arrives after all, the file is reopened (see `_OpenPart`)."""
+        for open_day, part in self._open.items():
+            if open_day < day:
+                part.finish()
 
     def commit(self) -> dict[date, int]:
         """Replace every touched or declared partition; returns rows landed per day."""
@@ -202,7 +217,7 @@ class PartitionWriter:
             for day in self.declared - self._open.keys():
                 self._part(day)
             for part in self._open.values():
-                part.writer.close()
+                part.finish()
                 _publish(part.temporary, part.path)
         except BaseException:
             self.abort()
@@ -228,21 +243,23 @@ class PartitionWriter:
         rows = table if positions is None else table.take(positions)
         part = self._part(day)
         if len(rows):
-            part.writer.write_table(rows)
+            part.write(rows)
             crash_point("parquet_write")
         self.rows[day] += len(rows)
         return len(rows)
 
     def _drop_seen(self, day: date, positions, fingerprints: list[int], ordinals: list[int], size: int):
-        """The positions whose key their request has not landed yet (None: all of them, when nothing repeats)."""
+        """The positions whose key their request did not land in this write or the one before (None: all of them,
+        when nothing repeats)."""
         keep = []
-        request, seen = None, None
+        request, seen, seen_before = None, None, None
         for position in range(size) if positions is None else positions.tolist():
             ordinal = ordinals[position]
             if ordinal != request:
                 request, seen = ordinal, self._seen.setdefault((day, ordinal), set())
+                seen_before = self._seen_before.get((day, ordinal), set())
             fingerprint = fingerprints[position]
-            if fingerprint not in seen:
+            if fingerprint not in seen and fingerprint not in seen_before:
                 seen.add(fingerprint)
                 keep.append(position)
         dropped = (size if positions is None else len(positions)) - len(keep)
@@ -261,14 +278,37 @@ class _OpenPart:
 
     def __init__(self, path: Path, schema: pyarrow.Schema):
         self.path = path
+        self.schema = schema
         self.created_dir = not path.parent.exists()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.temporary = path.with_name(f".{PART_FILE}.{uuid.uuid4().hex}.tmp")
-        self.writer = pq.ParquetWriter(self.temporary, schema, compression=COMPRESSION)
+        self.temporary = self._new_temporary()
+        self.writer: pq.ParquetWriter | None = pq.ParquetWriter(self.temporary, schema, compression=COMPRESSION)
+
+    def write(self, rows: pyarrow.Table) -> None:
+        if self.writer is None:
+            self._reopen()
+        self.writer.write_table(rows)
+
+    def finish(self) -> None:
+        """Write the footer and free the writer; the file stays temporary until it is published."""
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def _reopen(self) -> None:
+        # Rows for a day finished too early: copy what the finished file holds into a new one and go on there.
+        finished = pq.read_table(self.temporary)
+        previous, self.temporary = self.temporary, self._new_temporary()
+        self.writer = pq.ParquetWriter(self.temporary, self.schema, compression=COMPRESSION)
+        self.writer.write_table(finished)
+        previous.unlink()
+
+    def _new_temporary(self) -> Path:
+        return self.path.with_name(f".{PART_FILE}.{uuid.uuid4().hex}.tmp")
 
     def discard(self) -> None:
         try:
-            self.writer.close()
+            self.finish()
         finally:
             self.temporary.unlink(missing_ok=True)
             if self.created_dir and self.path.parent.exists() and not any(self.path.parent.iterdir()):

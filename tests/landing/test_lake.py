@@ -159,3 +159,33 @@ def test_rows_of_several_requests_written_at_once_drop_a_key_only_within_its_own
         assert writer.add(page.iloc[:2], requests=[1, 1]) == 1  # but not repeat itself on its next page
     assert writer.duplicates_dropped == 1
     assert writer.rows == {DAY: 5}
+
+
+def test_a_key_is_remembered_for_one_further_write_only(tmp_path):
+    """The API repeats a record on the next page; remembering a request's every key made memory grow with it."""
+    entry = endpoint("auth_history")
+    records = [good_record(entry, n) for n in range(4)]
+    first, second = _good(entry, records[:2]), _good(entry, records[2:])
+    with Lake(tmp_path).partition_writer("auth_history", dates=[DAY]) as writer:
+        assert writer.add(first) == 2
+        assert writer.add(pd.concat([first.iloc[1:], second], ignore_index=True)) == 2  # the next page repeats one
+        assert writer.add(second.iloc[1:]) == 0  # and its own next page repeats it
+        assert writer.add(first.iloc[:1]) == 1  # two writes later the first page's keys are forgotten
+    assert writer.duplicates_dropped == 2
+
+
+def test_a_finished_day_takes_rows_that_come_after_all(tmp_path):
+    """Days a window has moved past are closed early (each open Parquet writer holds buffers); a row for one of
+    them afterwards reopens its file, and the committed partition holds every row."""
+    entry = endpoint("auth_history")
+    later = DAY + timedelta(days=1)
+    records = [good_record(entry, n) for n in range(3)]
+    lake = Lake(tmp_path)
+    with lake.partition_writer("auth_history", dates=[DAY, later]) as writer:
+        writer.add(_good(entry, records[:2]))
+        writer.add(_good(entry, records[2:], partition_date=later))
+        writer.finish_before(later)
+        writer.next_request()
+        writer.add(_good(entry, [good_record(entry, 9)]))  # the finished day, after all
+    assert lake.row_count("auth_history", DAY) == 3 and lake.row_count("auth_history", later) == 1
+    assert not list(tmp_path.glob("lake/auth_history/date=*/.*.tmp"))
