@@ -8,29 +8,22 @@ Quarantine follows the same layout under `<root>/quarantine/`.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow
 import pyarrow.parquet as pq
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
-from inc_pipeline.crash import crash_point
 
+from .partition_writer import COMPRESSION, PART_FILE, LakeError, PartitionWriter, publish
 from .rules import landing_key
 from .schemas import arrow_schema, empty_frame
 
-PART_FILE = "part-0.parquet"
-COMPRESSION = "zstd"
-
-
-class LakeError(RuntimeError):
-    """A lake file cannot be read or written; the message names the file and what to do."""
+__all__ = ["COMPRESSION", "PART_FILE", "Lake", "LakeError", "PartitionWriter"]
 
 
 class Lake:
@@ -89,7 +82,7 @@ class Lake:
         temporary = path.with_name(f".{PART_FILE}.{uuid.uuid4().hex}.tmp")
         try:
             pq.write_table(pyarrow.Table.from_pandas(frame, preserve_index=False), temporary, compression=COMPRESSION)
-            _publish(temporary, path)
+            publish(temporary, path)
         finally:
             temporary.unlink(missing_ok=True)
         return path
@@ -125,224 +118,6 @@ class Lake:
             raise _corrupt(path, day, error) from None
 
 
-class PartitionWriter:
-    """Streams pages into one temporary Parquet file per day; `commit` swaps them in, an exception discards them.
-
-    Memory holds the rows being written and fingerprints of the keys the last two writes landed, per request still
-    in progress: the API repeats a record on the page after the one it was on (its pages shift while records
-    arrive), and the first landed wins, since earlier pages are already on disk. Remembering every key of a
-    request instead made peak memory grow with the window (a 7-day auth window holds ~90,000 keys).
-    """
-
-    def __init__(
-        self, table_dir: Path, schema: pyarrow.Schema, key: tuple[str, ...], dates: Iterable[date], outside="refuse"
-    ):
-        if outside not in ("refuse", "skip"):
-            raise ValueError(f"outside must be 'refuse' or 'skip', not {outside!r}")
-        self.outside = outside
-        self.table_dir = table_dir
-        self.schema = schema
-        self.key = key
-        self.declared = set(dates)
-        self.rows: dict[date, int] = {}
-        self.duplicates_dropped = 0
-        self._open: dict[date, _OpenPart] = {}
-        self._seen: dict[tuple[date, int], set[int]] = {}  # (day, request) -> fingerprints this write landed
-        self._seen_before: dict[tuple[date, int], set[int]] = {}  # ... and the write before it
-        self._request = 0  # the request of rows added without numbers
-        self._done = False
-
-    def __enter__(self) -> PartitionWriter:
-        return self
-
-    def __exit__(self, exc_type, exc, traceback) -> None:
-        if exc_type is not None:
-            self.abort()
-        elif not self._done:
-            self.commit()
-
-    def add(self, frame: pd.DataFrame, requests: Sequence[int] | None = None) -> int:
-        """Route the rows to their days; returns the rows written (after repeated keys are dropped).
-
-        `requests` numbers, row by row, the request that fetched it (never decreasing: requests are landed in
-        order), so that pages of several requests can be written at once and a key is still dropped only when
-        its own request landed it before. Without it every row belongs to the current request (`next_request`).
-        """
-        if self._done:
-            raise LakeError("partition writer already committed or aborted")
-        missing = [c for c in self.schema.names if c not in frame.columns]
-        if missing:
-            raise LakeError(f"{self.table_dir.name}: frame lacks landed columns {missing}")
-        if not len(frame):
-            return 0
-        landed = frame if list(frame.columns) == self.schema.names else frame[self.schema.names]
-        days = [(_as_date(day, self.table_dir.name), rows) for day, rows in _day_positions(landed["partition_date"])]
-        ordinals = [self._request] * len(landed) if requests is None else list(requests)
-        # One conversion and one key hash for the whole frame, sliced per day: a frame of many small answers
-        # spans many days, and converting each day's few rows separately cost more than writing them.
-        table = pyarrow.Table.from_pandas(landed, schema=self.schema, preserve_index=False)
-        fingerprints = key_fingerprints(landed, self.key) if self.key else None
-        written = sum(self._write_day(day, table, rows, fingerprints, ordinals) for day, rows in days)
-        # Requests before the last one have no more pages to come: their keys cannot repeat any more.
-        latest = ordinals[-1]
-        self._seen_before = {seen: keys for seen, keys in self._seen.items() if seen[1] >= latest}
-        self._seen = {}
-        return written
-
-    def next_request(self) -> None:
-        """The pages that follow answer another request: forget the keys seen so far.
-
-        The API repeats a record on a later page of the same request (its pages shift while records arrive);
-        two requests never share a key (windows are disjoint and the key leads with what the request named), so
-        remembering keys beyond a request would only make memory grow with the length of a backfill."""
-        self._request += 1
-        self._seen.clear()
-        self._seen_before.clear()
-
-    def finish_before(self, day: date) -> None:
-        """Close the files of days before `day`: a window that has moved past them will not write there again.
-
-        Each open Parquet writer holds its encoders' buffers (~0.7 MiB), so a 30-day run kept 30 of them open
-        until the commit and its peak memory grew with the window. A finished file is still only renamed into
-        place at the commit; if a row for its day arrives after all, the file is reopened (see `_OpenPart`)."""
-        for open_day, part in self._open.items():
-            if open_day < day:
-                part.finish()
-
-    def commit(self) -> dict[date, int]:
-        """Replace every touched or declared partition; returns rows landed per day."""
-        if self._done:
-            return self.rows
-        try:
-            for day in self.declared - self._open.keys():
-                self._part(day)
-            for part in self._open.values():
-                part.finish()
-                _publish(part.temporary, part.path)
-        except BaseException:
-            self.abort()
-            raise
-        self._done = True
-        return self.rows
-
-    def abort(self) -> None:
-        """Discard every temporary file; the old partitions stay as they were."""
-        for part in self._open.values():
-            part.discard()
-        self._open.clear()
-        self._done = True
-
-    def _write_day(self, day: date, table: pyarrow.Table, positions, fingerprints, ordinals: list[int]) -> int:
-        """Write the rows at `positions` (None: every row) of the frame's `table` to the day's file."""
-        if self.declared and day not in self.declared:
-            if self.outside == "skip":
-                return 0
-            raise LakeError(f"{self.table_dir.name}: row for {day} outside the partitions being replaced")
-        if fingerprints is not None:
-            positions = self._drop_seen(day, positions, fingerprints, ordinals, len(table))
-        rows = table if positions is None else table.take(positions)
-        part = self._part(day)
-        if len(rows):
-            part.write(rows)
-            crash_point("parquet_write")
-        self.rows[day] += len(rows)
-        return len(rows)
-
-    def _drop_seen(self, day: date, positions, fingerprints: list[int], ordinals: list[int], size: int):
-        """The positions whose key their request did not land in this write or the one before (None: all of them,
-        when nothing repeats)."""
-        keep = []
-        request, seen, seen_before = None, None, None
-        for position in range(size) if positions is None else positions.tolist():
-            ordinal = ordinals[position]
-            if ordinal != request:
-                request, seen = ordinal, self._seen.setdefault((day, ordinal), set())
-                seen_before = self._seen_before.get((day, ordinal), set())
-            fingerprint = fingerprints[position]
-            if fingerprint not in seen and fingerprint not in seen_before:
-                seen.add(fingerprint)
-                keep.append(position)
-        dropped = (size if positions is None else len(positions)) - len(keep)
-        self.duplicates_dropped += dropped
-        return positions if dropped == 0 else np.array(keep, dtype=np.int64)
-
-    def _part(self, day: date) -> _OpenPart:
-        if day not in self._open:
-            self._open[day] = _OpenPart(self.table_dir / f"date={day.isoformat()}" / PART_FILE, self.schema)
-            self.rows.setdefault(day, 0)
-        return self._open[day]
-
-
-class _OpenPart:
-    """One day's temporary file, beside its final name so the rename stays on one file system."""
-
-    def __init__(self, path: Path, schema: pyarrow.Schema):
-        self.path = path
-        self.schema = schema
-        self.created_dir = not path.parent.exists()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.temporary = self._new_temporary()
-        self.writer: pq.ParquetWriter | None = pq.ParquetWriter(self.temporary, schema, compression=COMPRESSION)
-
-    def write(self, rows: pyarrow.Table) -> None:
-        if self.writer is None:
-            self._reopen()
-        self.writer.write_table(rows)
-
-    def finish(self) -> None:
-        """Write the footer and free the writer; the file stays temporary until it is published."""
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-
-    def _reopen(self) -> None:
-        # Rows for a day finished too early: copy what the finished file holds into a new one and go on there.
-        finished = pq.read_table(self.temporary)
-        previous, self.temporary = self.temporary, self._new_temporary()
-        self.writer = pq.ParquetWriter(self.temporary, self.schema, compression=COMPRESSION)
-        self.writer.write_table(finished)
-        previous.unlink()
-
-    def _new_temporary(self) -> Path:
-        return self.path.with_name(f".{PART_FILE}.{uuid.uuid4().hex}.tmp")
-
-    def discard(self) -> None:
-        try:
-            self.finish()
-        finally:
-            self.temporary.unlink(missing_ok=True)
-            if self.created_dir and self.path.parent.exists() and not any(self.path.parent.iterdir()):
-                self.path.parent.rmdir()
-
-
-def key_fingerprints(rows: pd.DataFrame, key: tuple[str, ...]) -> list[int]:
-    """A 128-bit fingerprint of each row's key, hashed by pandas in one pass per column.
-
-    Remembering fingerprints rather than key tuples keeps a day's memory small (a 16-byte int per row instead of
-    a tuple of strings), and two independent 64-bit hashes make a false "already seen" (a lost row) as likely as
-    a collision of random 128-bit values: never, in any lake this pipeline will hold.
-    """
-    columns = rows[list(key)]
-    high = pd.util.hash_pandas_object(columns, index=False, hash_key=_FINGERPRINT_KEYS[0]).tolist()
-    low = pd.util.hash_pandas_object(columns, index=False, hash_key=_FINGERPRINT_KEYS[1]).tolist()
-    return [h << 64 | lo for h, lo in zip(high, low, strict=True)]
-
-
-_FINGERPRINT_KEYS = ("inc-pipeline-k1a", "inc-pipeline-k2b")  # 16 characters each, as pandas requires
-
-
-def _publish(temporary: Path, path: Path) -> None:
-    """fsync the finished file, rename it over the old one, fsync the directory so the rename is durable."""
-    with open(temporary, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
 def _table_schema(table: str, schema_columns) -> pyarrow.Schema:
     if isinstance(schema_columns, pyarrow.Schema):
         return schema_columns
@@ -353,24 +128,6 @@ def _table_schema(table: str, schema_columns) -> pyarrow.Schema:
     typed = arrow_schema(endpoint, columns)
     # Carry pandas metadata so reads give back Int64 / string dtypes, not float64 / object.
     return pyarrow.Table.from_pandas(empty_frame(endpoint)[typed.names], schema=typed, preserve_index=False).schema
-
-
-def _day_positions(dates: pd.Series):
-    """(day, positions) for each distinct partition date, in order of appearance; positions None when one day
-    holds every row (the common case, where grouping would cost more than the rest of the write)."""
-    values = dates.to_numpy()
-    first = values[0]
-    if first is not None and not pd.isna(first) and bool((values == first).all()):
-        return [(first, None)]
-    return dates.groupby(dates, sort=False, dropna=False).indices.items()
-
-
-def _as_date(value, table: str) -> date:
-    if value is None or pd.isna(value):
-        raise LakeError(f"{table}: rows without partition_date cannot land (validate them first)")
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    return pd.Timestamp(value).date()
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

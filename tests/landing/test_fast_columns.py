@@ -8,8 +8,8 @@ import pytest
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 from inc_pipeline.landing.fast_columns import fast_column, fast_days
-from inc_pipeline.landing.lake import key_fingerprints
 from inc_pipeline.landing.normalise import _coerce, day_of
+from inc_pipeline.landing.partition_writer import key_fingerprints
 from inc_pipeline.landing.rules import Kind
 from inc_pipeline.landing.schemas import LandedText, pandas_dtype
 
