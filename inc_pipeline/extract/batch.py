@@ -58,9 +58,8 @@ class Batch:
         self.ordinals.append(ordinal)
         self.rows += len(frame)
 
-    def frame(self) -> tuple[pd.DataFrame, list[int]]:
-        """The pages as one frame, noted as `to_frame` notes a frame (coercion failures, drift) for `validate`;
-        and the position of each page's first row in it."""
+    def frame(self) -> pd.DataFrame:
+        """The pages as one frame, noted as `to_frame` notes a frame (coercion failures, drift) for `validate`."""
         offsets = [0]
         for page in self.frames[:-1]:
             offsets.append(offsets[-1] + len(page))
@@ -71,7 +70,7 @@ class Batch:
             unknown |= notes.unknown_fields
             missing |= notes.missing_fields
         frame.attrs = {ATTRS_KEY: {"failures": failures, "unknown_fields": unknown, "missing_fields": missing}}
-        return frame, offsets
+        return frame
 
 
 class Notes(NamedTuple):

@@ -188,8 +188,7 @@ def _archive_days(request: Request, partition_dates: Sequence[date]) -> list[dat
     so that `replay` of any one of those days finds it (and keeps only that day's rows)."""
     if request.partition_date is not None or request.window is None:
         return [_archive_day(request)]
-    first = datetime.fromtimestamp(request.window[0] / 1000, UTC).date()
-    last = datetime.fromtimestamp((request.window[1] - 1) / 1000, UTC).date()
+    first, last = _day_of_ms(request.window[0]), _day_of_ms(request.window[1] - 1)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     wanted = set(partition_dates)
     return [d for d in days if d in wanted] if wanted else days
@@ -202,20 +201,20 @@ def _day_of_ms(ms: int) -> date:
 def _archive_day(request: Request) -> date:
     if request.partition_date is not None:
         return request.partition_date
-    return datetime.fromtimestamp(request.window[0] / 1000, UTC).date()
+    return _day_of_ms(request.window[0])
 
 
 def _land_batch(endpoint, batch: Batch, writer, quarantine, report: LandingReport, options) -> None:
     if not batch.frames:
         return
-    frame, offsets = batch.frame()
+    frame = batch.frame()
     # Without an in-window rule the schema does not depend on the window: one schema for every batch.
     result = validate(endpoint, frame, window=batch.requests[0].window if batch.windowed else None)
     report.unknown_fields |= result.drift.unknown_fields
     report.missing_fields |= result.drift.missing_fields
     report.duplicates_dropped += result.duplicates_dropped
     good = protect(endpoint, result.good, policy=options.pii_policy, key=options.pii_key)
-    page_of_row = np.repeat(np.arange(len(offsets)), [len(page) for page in batch.frames])
+    page_of_row = np.repeat(np.arange(len(batch.frames)), [len(page) for page in batch.frames])
     ordinals = [batch.ordinals[page] for page in page_of_row[list(result.good_source_rows)].tolist()]
     writer.add(good, requests=ordinals)
     if len(result.quarantined):

@@ -4,7 +4,8 @@ Dagster opens its instance storage (SQLAlchemy, Alembic), the compute-log manage
 and pandera imports its pandas backend (and hypothesis) on the first validation. In a step process
 forked from a server that has not done so, each of ~40 steps paid that again: about 1.5 s of CPU per step, the
 bulk of a 2-core machine's time in a short backfill. Importing them here (no instance is opened: connections
-must not cross a fork) leaves each step its own work.
+must not cross a fork), and resolving the run's job once (`parallel_job`, which each step calls twice), leaves
+each step its own work.
 """
 
 from __future__ import annotations
