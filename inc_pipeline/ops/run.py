@@ -29,6 +29,8 @@ from dagster import (
 from inc_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags  # noqa: F401 (re-exported)
 from inc_pipeline.errors import UserError
 
+from .step_processes import polling_steps_often, start_forkserver
+
 PARALLEL_JOB = "inc_pipeline_run"  # the name parallel CLI runs carry in `dagster dev`
 
 # Dagster's beta notices about our own definitions are nothing a user can act on; set here too (not only in the
@@ -134,36 +136,54 @@ _RESOLVED: list = []
 def execute_in_parallel(selection: AssetSelection, *, tags: dict, raise_on_error=False, log_level="CRITICAL"):
     """One run of the selection with a process per step, all of them at once (the steps mostly wait on the
     API's pacing, not on a CPU). Steps fork from a server that has the pipeline imported already: on a 2-core
-    machine, importing it afresh in each of ~40 processes costs about a minute."""
+    machine, importing it afresh in each of ~40 processes costs about a minute. `step_processes` says what
+    else keeps the run close to its dependency chain."""
     from inc_pipeline.definitions import defs
 
-    keys = list(selection.resolve(defs.resolve_asset_graph()))
+    graph = defs.resolve_asset_graph()
+    keys = list(selection.resolve(graph))
     preload = [__name__, "inc_pipeline.definitions", "inc_pipeline.ops.step_imports"]
-    start_method = {"forkserver": {"preload_modules": preload}}
-    result = execute_job(
-        reconstructable(parallel_job),
-        instance=_quiet_instance(log_level),
-        asset_selection=keys,
-        tags=tags,
-        raise_on_error=raise_on_error,
-        run_config={
-            "execution": {"config": {"multiprocess": {"max_concurrent": len(keys), "start_method": start_method}}},
-            "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
-        },
-    )
+    start_forkserver(preload)  # its imports overlap Dagster's planning of the run
+    with polling_steps_often():
+        result = execute_job(
+            reconstructable(parallel_job),
+            instance=_parallel_instance(log_level),
+            # The whole job unless a part is chosen: each step process rebuilds a subset (~0.2 s of CPU a step).
+            asset_selection=None if set(keys) == set(graph.get_all_asset_keys()) else keys,
+            tags=tags,
+            raise_on_error=raise_on_error,
+            run_config={
+                "execution": {
+                    "config": {
+                        "multiprocess": {
+                            "max_concurrent": len(keys),
+                            "start_method": {"forkserver": {"preload_modules": preload}},
+                        }
+                    }
+                },
+                "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
+            },
+        )
     if not result.success:
         raise UserError(_first_failure(result))
     return result
 
 
-def _quiet_instance(log_level: str) -> DagsterInstance:
-    """The persistent instance, with Dagster's own console lines (step workers starting) at `log_level`:
-    each step process logs them through the instance's default logger, which is DEBUG unless told."""
+def _parallel_instance(log_level: str) -> DagsterInstance:
+    """The persistent instance, with two settings of its dagster.yaml overridden for this run:
+    - Dagster's own console lines (step workers starting) at `log_level`: each step process logs them through
+      the instance's default logger, which is DEBUG unless told;
+    - no capture of the steps' stdout and stderr: it spawned two `tail` and two Python watcher processes per
+      step (~160 in a run), and the pipeline writes nothing there (it logs through Dagster, whose structured
+      event log `dagster dev` still shows in full)."""
     from dagster._core.instance.ref import InstanceRef  # no public way to override one setting of dagster.yaml
 
     from .instance import dagster_home
 
-    overrides = {"python_logs": {"python_log_level": log_level.upper()}}
+    overrides = {
+        "python_logs": {"python_log_level": log_level.upper()},
+        "compute_logs": {"module": "dagster._core.storage.noop_compute_log_manager", "class": "NoOpComputeLogManager"},
+    }
     return DagsterInstance.from_ref(InstanceRef.from_dir(str(dagster_home()), overrides=overrides))
 
 

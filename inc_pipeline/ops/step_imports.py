@@ -4,8 +4,9 @@ Dagster opens its instance storage (SQLAlchemy, Alembic), the compute-log manage
 and pandera imports its pandas backend (and hypothesis) on the first validation. In a step process
 forked from a server that has not done so, each of ~40 steps paid that again: about 1.5 s of CPU per step, the
 bulk of a 2-core machine's time in a short backfill. Importing them here (no instance is opened: connections
-must not cross a fork), and resolving the run's job once (`parallel_job`, which each step calls twice), leaves
-each step its own work.
+must not cross a fork), resolving the run's job once (`parallel_job`, which each step calls twice), and reading
+Dagster's migration scripts once (`step_processes`) leaves each step its own work. Steps off the dependency
+chain also yield the CPU to those on it (`step_processes.yield_cpu_off_chain`).
 """
 
 from __future__ import annotations
@@ -26,5 +27,8 @@ import pyarrow.parquet  # noqa: F401
 import inc_pipeline.extract.run  # noqa: F401
 import inc_pipeline.warehouse  # noqa: F401
 from inc_pipeline.ops.run import parallel_job
+from inc_pipeline.ops.step_processes import read_migrations_once, yield_cpu_off_chain
 
 parallel_job()
+read_migrations_once()
+yield_cpu_off_chain()

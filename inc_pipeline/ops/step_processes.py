@@ -1,0 +1,121 @@
+"""How a parallel run's step processes start: early, cheaply, and with the dependency chain first.
+
+A 30-day backfill of 20 sites cannot end before its dependency chain (user_shops -> shop_devices ->
+device_ssid_info at 1/s -> ssid_client_macs at 1/s), and on a 2-core machine the chain's steps waited on
+everything else: the forkserver's imports before the first step, and ~35 step processes starting at once when
+the site list landed (shop_devices took 10 s to start). These are the three things done about it; each touches
+a Dagster or Alembic internal, which is why they live here, apart, and apply to parallel runs only.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.forkserver
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# Dagster's multiprocess executor puts this module first in the forkserver's preload list.
+DAGSTER_PRELOAD = "dagster._core.executor.multiprocess"
+# Off-chain steps mostly wait on their own pacing; when they do need a CPU, a step of the chain goes first.
+OFF_CHAIN_NICENESS = 10
+# How long the launching process waits on one step's event queue before looking at the next (Dagster: 20 ms).
+STEP_POLL_SECONDS = 0.002
+
+
+def start_forkserver(preload: list[str]) -> None:
+    """Start the forkserver now, so that its imports (the pipeline, Dagster's storage, pandera: ~2.5 s) overlap
+    Dagster's planning of the run instead of delaying the first step. Same modules, same order as the executor
+    asks for, which then finds the server running and forks from it."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload([DAGSTER_PRELOAD, *preload])
+    multiprocessing.forkserver.ensure_running()
+
+
+@contextmanager
+def polling_steps_often() -> Iterator[None]:
+    """The launching process polls each running step's event queue for 2 ms instead of 20 while the run lasts.
+
+    Dagster's executor takes one event from each step per round, and waits up to the poll time on each step
+    with nothing to say: with ~35 steps running, a round took ~0.7 s, and a step that had just finished (eight
+    events: outputs, materialization, checks, success) was seen done four seconds later, a delay the chain paid
+    at each of its links. Polling more often costs the launching process a few percent of one CPU."""
+    from dagster._core.executor import child_process_executor
+
+    usual = child_process_executor.TICK
+    child_process_executor.TICK = STEP_POLL_SECONDS
+    try:
+        yield
+    finally:
+        child_process_executor.TICK = usual
+
+
+def dependency_chain() -> frozenset[str]:
+    """The endpoints on the longest chain of discovery (user_shops -> shop_devices -> device_ssid_info ->
+    ssid_client_macs, and the access-point branch as long): each waits for the one before to land, so a delay
+    to any of them delays the whole run; every other endpoint has until the chain ends."""
+    from inc_pipeline.catalog import ENDPOINTS
+    from inc_pipeline.defs.extraction import UPSTREAM_BY_SCOPE
+
+    upstream = {endpoint.id: UPSTREAM_BY_SCOPE.get(endpoint.scope) for endpoint in ENDPOINTS}
+
+    def chain(endpoint_id: str | None) -> list[str]:
+        return [endpoint_id, *chain(upstream.get(endpoint_id))] if endpoint_id else []
+
+    longest = max(len(chain(endpoint_id)) for endpoint_id in upstream)
+    return frozenset(
+        step for endpoint_id in upstream if len(chain(endpoint_id)) == longest for step in chain(endpoint_id)
+    )
+
+
+def yield_cpu_off_chain() -> None:
+    """Step processes of endpoints off the dependency chain lower their CPU priority (nice) as they start.
+
+    When the site list lands, ~35 steps start at once; each spends about a second of CPU opening Dagster's
+    instance and planning its step, so on 2 cores shop_devices, the next link of the chain, waited ~10 s for
+    its turn. Niceness reorders who gets a CPU first without idling one: the other steps lose nothing while the
+    chain's steps wait on the API's pace, which is most of the run. Applied in the forkserver (by `step_imports`),
+    so it reaches the step processes of parallel runs only."""
+    from dagster._core.executor.multiprocess import MultiprocessExecutorChildProcessCommand as Command
+
+    from inc_pipeline.catalog import ENDPOINTS
+
+    if getattr(Command.execute, "yields_cpu_off_chain", False):
+        return
+    execute, chain = Command.execute, dependency_chain()
+    off_chain = frozenset(endpoint.id for endpoint in ENDPOINTS) - chain
+
+    def execute_with_priority(self):
+        if self.step_key in off_chain:
+            os.nice(OFF_CHAIN_NICENESS)
+        yield from execute(self)
+
+    execute_with_priority.yields_cpu_off_chain = True
+    Command.execute = execute_with_priority
+
+
+def read_migrations_once() -> None:
+    """Read Dagster's Alembic migration scripts once, in the forkserver, instead of four times in every step.
+
+    Opening the instance checks each SQLite storage's schema revision against the head of Dagster's migration
+    directory, and Alembic re-imports every migration script to find that head each time: a quarter of a
+    second of CPU per step. The scripts cannot change while the run lasts; the directory is read here and
+    inherited by every step process."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from dagster._core.storage.sql import ALEMBIC_SCRIPTS_LOCATION
+
+    if getattr(ScriptDirectory.from_config, "read_once", False):
+        return
+    from_config, directories = ScriptDirectory.from_config.__func__, {}
+
+    def from_config_once(cls, config, *args, **kwargs):
+        key = (cls, config.get_main_option("script_location"), args, tuple(sorted(kwargs.items())))
+        if key not in directories:
+            directories[key] = from_config(cls, config, *args, **kwargs)
+        return directories[key]
+
+    from_config_once.read_once = True
+    ScriptDirectory.from_config = classmethod(from_config_once)
+    config = Config()
+    config.set_main_option("script_location", ALEMBIC_SCRIPTS_LOCATION)
+    ScriptDirectory.from_config(config).as_revision_number("head")  # builds the revision map, kept on the object

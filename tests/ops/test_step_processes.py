@@ -1,0 +1,109 @@
+"""What `ops.step_processes` changes in a parallel run's processes, each checked in a fresh interpreter (the
+changes are process-wide, and a parallel run applies them in its forkserver and launching process only)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from dagster import AssetKey
+
+from inc_pipeline.definitions import defs
+from inc_pipeline.ops.step_processes import OFF_CHAIN_NICENESS, dependency_chain, polling_steps_often
+
+
+def _python(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+def test_the_dependency_chain_is_the_longest_line_of_upstream_assets():
+    graph = defs.resolve_asset_graph()
+    chain = dependency_chain()
+    assert {"user_shops", "shop_devices", "device_ssid_info", "ssid_client_macs"} <= chain
+    assert "history_ssid_data" not in chain and "auth_history" not in chain
+    for step in chain:  # closed upstream, as the asset graph (not the table the chain is computed from) has it
+        parents = {key.to_user_string() for key in graph.get(AssetKey(step)).parent_keys}
+        assert parents <= chain, (step, parents)
+    assert "ssid_client_macs" in {key.to_user_string() for key in graph.get(AssetKey("device_ssid_info")).child_keys}
+
+
+def test_steps_off_the_chain_lower_their_cpu_priority_and_steps_on_it_do_not():
+    niceness = _python(
+        """
+        import os
+        from dagster._core.executor.multiprocess import MultiprocessExecutorChildProcessCommand as Command
+        Command.execute = lambda self: iter([os.nice(0)])  # the step's work: report the niceness it runs at
+        from inc_pipeline.ops.step_processes import yield_cpu_off_chain
+        yield_cpu_off_chain()
+        yield_cpu_off_chain()  # applying twice must not lower it twice
+        class Step:
+            def __init__(self, key): self.step_key = key
+        print(os.nice(0), *(next(iter(Command.execute(Step(key)))) - os.nice(0) for key in
+              ("user_shops", "ssid_client_macs", "warehouse_build")))
+        print(next(iter(Command.execute(Step("history_ssid_data")))))
+        """
+    ).splitlines()
+    start, *on_chain = map(int, niceness[0].split())
+    assert on_chain == [0, 0, 0]
+    assert int(niceness[1]) == min(start + OFF_CHAIN_NICENESS, 19)
+
+
+def test_migration_scripts_are_read_once_and_still_give_dagster_a_working_instance(tmp_path):
+    out = _python(
+        f"""
+        from alembic.script import ScriptDirectory
+        from dagster._core.storage.sql import get_alembic_config
+        import dagster._core.storage.runs.sqlite.sqlite_run_storage as runs
+        import dagster._core.storage.event_log.sqlite.sqlite_event_log as events
+        head = ScriptDirectory.from_config(get_alembic_config(runs.__file__)).as_revision_number("head")
+        from inc_pipeline.ops.step_processes import read_migrations_once
+        read_migrations_once()
+        first = ScriptDirectory.from_config(get_alembic_config(runs.__file__))
+        assert first is ScriptDirectory.from_config(get_alembic_config(events.__file__))
+        assert first.as_revision_number("head") == head
+        from dagster import DagsterInstance, materialize, asset
+        @asset
+        def one(): return 1
+        with DagsterInstance.from_config({str(tmp_path)!r}) as instance:
+            assert materialize([one], instance=instance).success
+            print(len(instance.get_runs()), head)
+        """
+    )
+    runs, head = out.split()
+    assert runs == "1" and head
+
+
+def test_the_forkserver_starts_with_its_modules_before_any_step(tmp_path):
+    script = tmp_path / "launch.py"  # a file, not -c: a forked step finds its target in the main module's file
+    script.write_text(
+        textwrap.dedent(
+            """
+        import multiprocessing, sys
+        from inc_pipeline.ops.step_processes import start_forkserver
+        def preloaded(queue): queue.put("inc_pipeline.days" in sys.modules)
+        if __name__ == "__main__":
+            start_forkserver(["inc_pipeline.days"])
+            context = multiprocessing.get_context("forkserver")
+            queue = context.Queue()
+            process = context.Process(target=preloaded, args=(queue,))
+            process.start(); process.join()
+            print("inc_pipeline.days" in sys.modules, queue.get())
+            """
+        )
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout.strip()
+    assert out == "False True"  # imported by the server the steps fork from, not by the launching process
+
+
+def test_the_launching_process_polls_steps_often_during_the_run_only():
+    from dagster._core.executor import child_process_executor
+
+    usual = child_process_executor.TICK
+    with polling_steps_often():
+        assert child_process_executor.TICK < usual
+    assert child_process_executor.TICK == usual
