@@ -5,6 +5,7 @@ asks for 5 auth-history windows, not 30; snapshots are unpartitioned and land un
 """
 
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from dagster import (
     AssetCheckResult,
@@ -45,6 +46,22 @@ UPSTREAM_BY_SCOPE = {
     Scope.AP: "device_ap_info",
     Scope.SSID: "device_ssid_info",
 }
+# Launched first when several steps are ready at once (Dagster's op priority tag; others have 0).
+CHAIN_PRIORITY = 1
+
+
+@cache
+def dependency_chain() -> frozenset[str]:
+    """The endpoints on the longest chain of discovery (user_shops -> shop_devices -> device_ssid_info ->
+    ssid_client_macs, and the access-point branch as long): each waits for the one before to land, so a delay
+    to any of them delays a whole parallel run; every other endpoint has until the chain ends."""
+    upstream = {endpoint.id: UPSTREAM_BY_SCOPE.get(endpoint.scope) for endpoint in ENDPOINTS}
+
+    def chain(endpoint_id: str | None) -> list[str]:
+        return [endpoint_id, *chain(upstream.get(endpoint_id))] if endpoint_id else []
+
+    longest = max(len(chain(endpoint_id)) for endpoint_id in upstream)
+    return frozenset(step for start in upstream if len(chain(start)) == longest for step in chain(start))
 
 
 def quarantine_check_name(endpoint: Endpoint) -> str:
@@ -197,6 +214,7 @@ def endpoint_asset(endpoint: Endpoint, retry_policy: RetryPolicy = RETRY_POLICY)
         check_specs=_check_specs(endpoint),
         kinds={"parquet"},
         pool=f"inc_api/{endpoint.id}" if endpoint.rate.per_second or endpoint.rate.per_day else None,
+        op_tags={"dagster/priority": str(CHAIN_PRIORITY)} if endpoint.id in dependency_chain() else None,
         retry_policy=retry_policy,
     )
     def _extract(context: AssetExecutionContext, inc_api: IncApiResource, settings: PipelineSettings):

@@ -2,9 +2,10 @@
 
 A 30-day backfill of 20 sites cannot end before its dependency chain (user_shops -> shop_devices ->
 device_ssid_info at 1/s -> ssid_client_macs at 1/s), and on a 2-core machine the chain's steps waited on
-everything else: the forkserver's imports before the first step, and ~35 step processes starting at once when
-the site list landed (shop_devices took 10 s to start). These are the three things done about it; each touches
-a Dagster or Alembic internal, which is why they live here, apart, and apply to parallel runs only.
+everything else: the forkserver's imports before the first step, ~35 step processes starting at once when the
+site list landed (shop_devices took 10 s to start), and the launching process seeing a finished step seconds
+late. What is done about it here touches Dagster's or Alembic's internals, which is why it lives apart and
+applies to parallel runs only; the chain's steps are also launched first (`defs.extraction.CHAIN_PRIORITY`).
 """
 
 from __future__ import annotations
@@ -49,24 +50,6 @@ def polling_steps_often() -> Iterator[None]:
         child_process_executor.TICK = usual
 
 
-def dependency_chain() -> frozenset[str]:
-    """The endpoints on the longest chain of discovery (user_shops -> shop_devices -> device_ssid_info ->
-    ssid_client_macs, and the access-point branch as long): each waits for the one before to land, so a delay
-    to any of them delays the whole run; every other endpoint has until the chain ends."""
-    from inc_pipeline.catalog import ENDPOINTS
-    from inc_pipeline.defs.extraction import UPSTREAM_BY_SCOPE
-
-    upstream = {endpoint.id: UPSTREAM_BY_SCOPE.get(endpoint.scope) for endpoint in ENDPOINTS}
-
-    def chain(endpoint_id: str | None) -> list[str]:
-        return [endpoint_id, *chain(upstream.get(endpoint_id))] if endpoint_id else []
-
-    longest = max(len(chain(endpoint_id)) for endpoint_id in upstream)
-    return frozenset(
-        step for endpoint_id in upstream if len(chain(endpoint_id)) == longest for step in chain(endpoint_id)
-    )
-
-
 def yield_cpu_off_chain() -> None:
     """Step processes of endpoints off the dependency chain lower their CPU priority (nice) as they start.
 
@@ -78,6 +61,7 @@ def yield_cpu_off_chain() -> None:
     from dagster._core.executor.multiprocess import MultiprocessExecutorChildProcessCommand as Command
 
     from inc_pipeline.catalog import ENDPOINTS
+    from inc_pipeline.defs.extraction import dependency_chain
 
     if getattr(Command.execute, "yields_cpu_off_chain", False):
         return

@@ -10,7 +10,8 @@ import textwrap
 from dagster import AssetKey
 
 from inc_pipeline.definitions import defs
-from inc_pipeline.ops.step_processes import OFF_CHAIN_NICENESS, dependency_chain, polling_steps_often
+from inc_pipeline.defs.extraction import CHAIN_PRIORITY, dependency_chain
+from inc_pipeline.ops.step_processes import OFF_CHAIN_NICENESS, polling_steps_often
 
 
 def _python(code: str) -> str:
@@ -28,6 +29,13 @@ def test_the_dependency_chain_is_the_longest_line_of_upstream_assets():
         parents = {key.to_user_string() for key in graph.get(AssetKey(step)).parent_keys}
         assert parents <= chain, (step, parents)
     assert "ssid_client_macs" in {key.to_user_string() for key in graph.get(AssetKey("device_ssid_info")).child_keys}
+
+
+def test_the_chain_is_launched_first():
+    job = defs.resolve_implicit_global_asset_job_def()
+    priority = {node.name: int(node.tags.get("dagster/priority", 0)) for node in job.graph.node_dict.values()}
+    assert {name for name, value in priority.items() if value == CHAIN_PRIORITY} == dependency_chain()
+    assert CHAIN_PRIORITY > max(value for name, value in priority.items() if name not in dependency_chain())
 
 
 def test_steps_off_the_chain_lower_their_cpu_priority_and_steps_on_it_do_not():
