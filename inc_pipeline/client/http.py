@@ -128,7 +128,8 @@ class IncClient:
         if per_day:
             self.quota.reserve(endpoint.id, per_day)  # before sending: concurrent runs can never overshoot
         # Paced per path, as the API limits it: two catalog entries may share one (/device/apgps).
-        with self.limiter.turn(endpoint.path, endpoint.rate.per_second or self.default_rate_per_second):
+        stated = endpoint.rate.per_second
+        with self.limiter.turn(endpoint.path, stated or self.default_rate_per_second, enforced=bool(stated)):
             self.stats.add(endpoint.id, calls=1)
             response = self._send(endpoint, body, query)
         try:

@@ -7,6 +7,10 @@ happened a few times per backfill). So a request takes the path's turn, a file l
 until its answer is in, and starts no sooner than one interval after the previous answer: whatever the
 scheduler does, two arrivals are at least an interval apart. The cost is one answer's latency per interval.
 
+That guarantee is for limits the API enforces (the manual states them). A path whose limit it does not state is
+paced at our own guess, which nothing enforces: there the starts are spaced an interval apart and the turn is
+let go as the request is sent, so a path of 600 calls at 10/s takes 60 s rather than 60 s plus 600 latencies.
+
 Wall-clock time (`time.time()`) is used because a monotonic clock is not comparable between processes; the
 last answer's time lives in a small file under `state_dir/pacing/`.
 """
@@ -43,19 +47,30 @@ class RateLimiter:
         return (1.0 / per_second) * (1.0 + self.margin)
 
     @contextmanager
-    def turn(self, key: str, per_second: float) -> Iterator[float]:
-        """Hold `key`'s turn for one request: wait until an interval after the last answer, yield the seconds
-        waited, and on leaving (answered, failed or dropped alike) record now as the last answer."""
+    def turn(self, key: str, per_second: float, *, enforced: bool = True) -> Iterator[float]:
+        """Take `key`'s turn for one request and yield the seconds waited for it.
+
+        `enforced` (a limit the API states): wait until an interval after the last answer and hold the turn
+        until this one is answered, failed or dropped, then record that moment. Otherwise (our own pace): wait
+        until an interval after the last start, record this start, and let the turn go before the request."""
         state_file = self.directory / f"{safe_name(key)}.json"
+        mark = "last_answered" if enforced else "last_started"
         with FileLock(str(state_file) + ".lock", poll_interval=LOCK_POLL_SECONDS):
-            last = float(read_json(state_file, {}).get("last_answered", 0.0))
+            last = float(read_json(state_file, {}).get(mark, 0.0))
             waited = self._sleep_until(last + self.interval(per_second))
-            try:
-                yield waited
-            finally:
-                # Written in place, not replaced: only holders of the lock read it, and a file cut short by a
-                # crash reads as "no last answer", which costs at most one early (retried) request.
-                state_file.write_text(json.dumps({"last_answered": self._clock()}))
+            if enforced:
+                try:
+                    yield waited
+                finally:
+                    self._record(state_file, mark)
+                return
+            self._record(state_file, mark)
+        yield waited  # the request, outside the lock
+
+    def _record(self, state_file: Path, mark: str) -> None:
+        # Written in place, not replaced: only holders of the lock read it, and a file cut short by a crash reads
+        # as "no last request", which costs at most one early (retried) request.
+        state_file.write_text(json.dumps({mark: self._clock()}))
 
     def _sleep_until(self, moment: float) -> float:
         # sleep() may wake a hair early on some platforms; loop so the start is never before the moment.
@@ -71,5 +86,5 @@ class NoPacing:
     """A limiter that never waits: for a simulator with its limits off (benchmarks of the pipeline's own cost)."""
 
     @contextmanager
-    def turn(self, key: str, per_second: float) -> Iterator[float]:
+    def turn(self, key: str, per_second: float, *, enforced: bool = True) -> Iterator[float]:
         yield 0.0
