@@ -6,7 +6,7 @@ forked from a server that has not done so, each of ~40 steps paid that again: ab
 bulk of a 2-core machine's time in a short backfill. Importing them here (no instance is opened: connections
 must not cross a fork), resolving the run's job once (`parallel_job`, which each step calls twice), and reading
 Dagster's migration scripts once (`step_processes`) leaves each step its own work. Steps off the dependency
-chain also yield the CPU to those on it (`step_processes.yield_cpu_off_chain`).
+chain start a little later than those on it and yield them the CPU (`step_processes.put_the_chain_first`).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ import pyarrow.parquet  # noqa: F401
 import inc_pipeline.extract.run  # noqa: F401
 import inc_pipeline.warehouse  # noqa: F401
 from inc_pipeline.ops.run import parallel_job
-from inc_pipeline.ops.step_processes import read_migrations_once, yield_cpu_off_chain
+from inc_pipeline.ops.step_processes import put_the_chain_first, read_migrations_once
 
 parallel_job()
 read_migrations_once()
-yield_cpu_off_chain()
+put_the_chain_first()

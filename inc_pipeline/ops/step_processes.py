@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 DAGSTER_PRELOAD = "dagster._core.executor.multiprocess"
 # Off-chain steps mostly wait on their own pacing; when they do need a CPU, a step of the chain goes first.
 OFF_CHAIN_NICENESS = 10
+OFF_CHAIN_HEAD_START = 1.5  # seconds: the chain's first links are done before ~35 other steps start
 # How long the launching process waits on one step's event queue before looking at the next (Dagster: 20 ms).
 STEP_POLL_SECONDS = 0.002
 
@@ -50,31 +52,35 @@ def polling_steps_often() -> Iterator[None]:
         child_process_executor.TICK = usual
 
 
-def yield_cpu_off_chain() -> None:
-    """Step processes of endpoints off the dependency chain lower their CPU priority (nice) as they start.
+def put_the_chain_first() -> None:
+    """Step processes of endpoints off the dependency chain start 1.5 s late and at a lower CPU priority (nice).
 
     When the site list lands, ~35 steps start at once; each spends about a second of CPU opening Dagster's
-    instance and planning its step, so on 2 cores shop_devices, the next link of the chain, waited ~10 s for
-    its turn. Niceness reorders who gets a CPU first without idling one: the other steps lose nothing while the
-    chain's steps wait on the API's pace, which is most of the run. Applied in the forkserver (by `step_imports`),
-    so it reaches the step processes of parallel runs only."""
+    instance and planning its step, and every step writes its events to one SQLite file, one writer at a time.
+    On 2 cores, shop_devices, the next link of the chain, took seconds to start and to finish its one request,
+    and the device steps after it as long again. With a head start the chain's first links are done before the
+    crowd arrives, and niceness keeps the chain's later steps first in line for a CPU, without idling one:
+    the other steps lose nothing while the chain waits on the API's pace, which is most of the run. The other
+    endpoints finish before the chain does all the same (they have ~10 s of slack in a 30-day backfill).
+    Applied in the forkserver (by `step_imports`), so it reaches the step processes of parallel runs only."""
     from dagster._core.executor.multiprocess import MultiprocessExecutorChildProcessCommand as Command
 
     from inc_pipeline.catalog import ENDPOINTS
     from inc_pipeline.defs.extraction import dependency_chain
 
-    if getattr(Command.execute, "yields_cpu_off_chain", False):
+    if getattr(Command.execute, "puts_the_chain_first", False):
         return
     execute, chain = Command.execute, dependency_chain()
     off_chain = frozenset(endpoint.id for endpoint in ENDPOINTS) - chain
 
-    def execute_with_priority(self):
+    def execute_chain_first(self):
         if self.step_key in off_chain:
             os.nice(OFF_CHAIN_NICENESS)
+            time.sleep(OFF_CHAIN_HEAD_START)
         yield from execute(self)
 
-    execute_with_priority.yields_cpu_off_chain = True
-    Command.execute = execute_with_priority
+    execute_chain_first.puts_the_chain_first = True
+    Command.execute = execute_chain_first
 
 
 def read_migrations_once() -> None:

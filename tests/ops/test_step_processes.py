@@ -11,7 +11,7 @@ from dagster import AssetKey
 
 from inc_pipeline.definitions import defs
 from inc_pipeline.defs.extraction import CHAIN_PRIORITY, dependency_chain
-from inc_pipeline.ops.step_processes import OFF_CHAIN_NICENESS, polling_steps_often
+from inc_pipeline.ops.step_processes import OFF_CHAIN_HEAD_START, OFF_CHAIN_NICENESS, polling_steps_often
 
 
 def _python(code: str) -> str:
@@ -38,25 +38,32 @@ def test_the_chain_is_launched_first():
     assert CHAIN_PRIORITY > max(value for name, value in priority.items() if name not in dependency_chain())
 
 
-def test_steps_off_the_chain_lower_their_cpu_priority_and_steps_on_it_do_not():
-    niceness = _python(
+def test_steps_off_the_chain_start_later_and_at_a_lower_cpu_priority_and_steps_on_it_do_not():
+    lines = _python(
         """
-        import os
+        import os, time
         from dagster._core.executor.multiprocess import MultiprocessExecutorChildProcessCommand as Command
         Command.execute = lambda self: iter([os.nice(0)])  # the step's work: report the niceness it runs at
-        from inc_pipeline.ops.step_processes import yield_cpu_off_chain
-        yield_cpu_off_chain()
-        yield_cpu_off_chain()  # applying twice must not lower it twice
+        from inc_pipeline.ops.step_processes import put_the_chain_first
+        put_the_chain_first()
+        put_the_chain_first()  # applying twice must not lower it twice
         class Step:
             def __init__(self, key): self.step_key = key
-        print(os.nice(0), *(next(iter(Command.execute(Step(key)))) - os.nice(0) for key in
-              ("user_shops", "ssid_client_macs", "warehouse_build")))
-        print(next(iter(Command.execute(Step("history_ssid_data")))))
+        def run(key):
+            began = time.monotonic()
+            niceness = next(iter(Command.execute(Step(key))))
+            return niceness, time.monotonic() - began
+        print(os.nice(0))
+        for key in ("user_shops", "ssid_client_macs", "warehouse_build", "history_ssid_data"):
+            print(*run(key))
         """
     ).splitlines()
-    start, *on_chain = map(int, niceness[0].split())
-    assert on_chain == [0, 0, 0]
-    assert int(niceness[1]) == min(start + OFF_CHAIN_NICENESS, 19)
+    start = int(lines[0])
+    runs = [(int(niceness), float(seconds)) for niceness, seconds in map(str.split, lines[1:])]
+    assert [niceness for niceness, _ in runs[:3]] == [start] * 3
+    assert all(seconds < OFF_CHAIN_HEAD_START for _, seconds in runs[:3])
+    assert runs[3][0] == min(start + OFF_CHAIN_NICENESS, 19)
+    assert runs[3][1] >= OFF_CHAIN_HEAD_START
 
 
 def test_migration_scripts_are_read_once_and_still_give_dagster_a_working_instance(tmp_path):
