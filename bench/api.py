@@ -34,14 +34,17 @@ WHY = (
     "device_interface_flow asks one call per device and day: the manual types its answer as one Object with one "
     "updateTime and never calls it a trend, so a longer window may answer one aggregate (the minimum above "
     "counts it per day too; if it is a series, 580 calls could go).",
-    "- throttled: a request holds its path's turn (a file lock) from before its send until its answer is in, and "
-    "the next starts an interval after that answer, so no two arrivals can be closer than the limit, however the "
-    "~40 step processes are scheduled.",
-    "- wall: the run cannot be shorter than its dependency chain: a device's SSIDs must be known before their "
-    "client MACs are asked, each path at 1/second. Around the extraction come Dagster's start (planning the run "
-    "and forking ~40 step processes, from a forkserver that has the pipeline imported) and the warehouse build "
-    "after the last endpoint; neither is paced by the API. Endpoints whose limit the manual does not state are "
-    "paced at `INC_DEFAULT_RATE_PER_SECOND` (10/s by default, a guess), which keeps the 600 calls of each "
+    "- throttled: a request to a path with a stated limit holds the path's turn (a file lock) from before its "
+    "send until its answer is in, and the next starts an interval after that answer, so no two arrivals can be "
+    "closer than the limit, however the ~40 step processes are scheduled.",
+    "- wall: the assets cannot finish before their dependency chain: device_ssid_info's step lands every "
+    "device's SSIDs before ssid_client_macs' step asks their client MACs, each path at 1/second (the per-path "
+    "floor assumes a device's MACs asked as soon as its SSIDs are in, across that asset boundary). The chain's "
+    "steps are launched first, steps off it start 1.5 s later and niced, the forkserver is started during "
+    "Dagster's planning, and the launching process polls its steps every 2 ms (`ops/step_processes.py`). Around "
+    "the extraction come Dagster's planning of the run and the warehouse build after the last endpoint; neither "
+    "is paced by the API. Endpoints whose limit the manual does not state are paced at "
+    "`INC_DEFAULT_RATE_PER_SECOND` (10 starts a second by default, a guess), which keeps the 600 calls of each "
     "per-day aggregate under the chain. `inc-pipeline run` without `--parallel` runs the endpoints one after "
     "another.",
 )
