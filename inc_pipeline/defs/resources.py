@@ -7,6 +7,7 @@ code production runs. `PipelineSettings` holds where data lands and how personal
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -128,6 +129,24 @@ def _env(name: str, default):
     return EnvVar(name) if name in os.environ else default
 
 
+def default_rate_from_env() -> float:
+    """INC_DEFAULT_RATE_PER_SECOND: the pace of paths whose limit the manual does not state (the one reader of it:
+    the client's resource and `inc-pipeline plan` must agree)."""
+    text = os.environ.get("INC_DEFAULT_RATE_PER_SECOND", "").strip()
+    if not text:
+        return DEFAULT_RATE_PER_SECOND
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = math.nan
+    if not rate > 0 or math.isinf(rate):
+        raise UserError(
+            f"INC_DEFAULT_RATE_PER_SECOND={text!r} is not a positive number of requests per second: "
+            f"set it to e.g. {DEFAULT_RATE_PER_SECOND:g}, or unset it"
+        )
+    return rate
+
+
 def resources_from_env() -> dict:
     """The resources, configured from the INC_* environment variables documented in .env.example."""
     return {
@@ -136,7 +155,7 @@ def resources_from_env() -> dict:
             api_key=_env("INC_API_KEY", ""),
             user=_env("INC_API_USER", ""),
             header_name=_env("INC_API_HEADER", "apikey"),
-            default_rate_per_second=float(os.environ.get("INC_DEFAULT_RATE_PER_SECOND", DEFAULT_RATE_PER_SECOND)),
+            default_rate_per_second=default_rate_from_env(),
         ),
         "settings": PipelineSettings(
             data_dir=_env("INC_DATA_DIR", "data"),

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from inc_pipeline.catalog import ENDPOINTS, Endpoint, Pagination
-from inc_pipeline.client import DEFAULT_RATE_PER_SECOND
+from inc_pipeline.defs.resources import default_rate_from_env
 from inc_pipeline.extract.plan import Target, Targets, plan_requests
 from inc_pipeline.extract.targets import load_targets
 from inc_pipeline.landing.lake import Lake
@@ -27,17 +26,13 @@ class EndpointPlan:
     quota_days: int  # days the 100/day quota stretches it over (1 when there is no quota)
 
 
-def default_rate() -> float:
-    return float(os.environ.get("INC_DEFAULT_RATE_PER_SECOND", DEFAULT_RATE_PER_SECOND))
-
-
 def estimate(start: date, end: date, targets: Targets) -> list[EndpointPlan]:
     """Per endpoint: requests (first pages), time at its rate, and days of quota."""
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    plans = []
+    default_rate, plans = default_rate_from_env(), []
     for endpoint in ENDPOINTS:
         count = len(plan_requests(endpoint, targets, days=days))
-        rate = endpoint.rate.per_second or default_rate()
+        rate = endpoint.rate.per_second or default_rate
         quota = endpoint.rate.per_day
         plans.append(EndpointPlan(endpoint, count, count / rate, math.ceil(count / quota) if quota else 1))
     return plans

@@ -21,6 +21,26 @@ def test_plan_prints_requests_time_and_quota_days(ops_env, cli):
     assert "quota days" in outcome.out and "quotas stretch it over" in outcome.out
 
 
+@pytest.mark.parametrize("rate", ["fast", "0", "-5", "inf"])
+def test_a_default_rate_that_is_no_positive_number_is_one_line_saying_what_to_set(ops_env, cli, rate):
+    ops_env["env"].setenv("INC_DEFAULT_RATE_PER_SECOND", rate)
+    outcome = cli("plan", "--start", "2026-10-01", "--end", "2026-10-02", "--sites", "2")
+    lines = [line for line in outcome.err.splitlines() if line.strip()]
+    assert outcome.code != 0 and len(lines) == 1, outcome.err
+    assert "INC_DEFAULT_RATE_PER_SECOND" in lines[0] and "positive number" in lines[0] and "unset it" in lines[0]
+
+
+def test_plan_times_unstated_limits_at_the_rate_the_client_paces(ops_env, cli):
+    times = {}
+    for rate in ("5", "50"):
+        ops_env["env"].setenv("INC_DEFAULT_RATE_PER_SECOND", rate)
+        outcome = cli("plan", "--start", "2026-10-01", "--end", "2026-10-30", "--sites", "40")
+        assert outcome.code == 0, outcome.err
+        times[rate] = {line.split()[0]: line.split() for line in outcome.out.splitlines() if line.strip()}
+    assert times["5"]["history_day_client_count"] != times["50"]["history_day_client_count"]  # 1,200 calls
+    assert times["5"]["device_ssid_info"] == times["50"]["device_ssid_info"]  # stated 1/s: not ours to set
+
+
 def test_status_reports_partitions_source_quota_and_version(first_run, ops_env, cli):
     outcome = cli("status")
     assert outcome.code == 0, outcome.err
