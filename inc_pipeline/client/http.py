@@ -14,7 +14,7 @@ import requests
 
 from inc_pipeline.catalog.model import Endpoint
 
-from .envelope import redact, unwrap
+from .envelope import Answer, redact, unwrap
 from .errors import ApiError, QuotaExhaustedError, ThrottledError, TransportError
 from .pacing import NoPacing, RateLimiter
 from .pagination import Page, iter_pages
@@ -24,6 +24,7 @@ from .stats import ClientStats
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 30.0
+READ_CHUNK_BYTES = 1 << 20
 # The pace of a path whose limit the manual does not state (INC_DEFAULT_RATE_PER_SECOND overrides it): a guess,
 # ten times the 1/second the manual states for its paced paths, so an unknown limit is unlikely to be hit while a
 # backfill's per-day statistics (a call per site and day) do not wait on our own pace more than on the stated ones.
@@ -139,17 +140,23 @@ class IncClient:
                 self.quota.mark_spent(endpoint.id, per_day)  # the server knows better than our count
             raise
 
-    def _send(self, endpoint: Endpoint, body: dict | None, query: dict) -> requests.Response:
+    def _send(self, endpoint: Endpoint, body: dict | None, query: dict) -> Answer:
+        """One request, its answer read whole (before the pacing turn is let go: the answer is in)."""
         headers = {self.header_name: self._api_key, "Accept": "application/json"}
         try:
-            return self._session.request(
+            response = self._session.request(
                 endpoint.method.upper(),
                 self.base_url + endpoint.path,
                 params=query or None,
                 json=body if endpoint.method.upper() != "GET" else None,
                 headers=headers,
                 timeout=self.timeout,
+                stream=True,
             )
+            with response:  # back to the connection pool once read
+                # In large reads: requests' own (10 KiB at a time) took ~7 ms of a 4 MB page of authentications.
+                content = b"".join(response.iter_content(READ_CHUNK_BYTES))
+            return Answer(response.status_code, response.headers, content)
         except requests.Timeout as exc:
             raise TransportError(endpoint.id, None, f"no answer within {self.timeout} s") from exc
         except requests.RequestException as exc:

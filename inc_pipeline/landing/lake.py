@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 
 from .partition_writer import COMPRESSION, PART_FILE, LakeError, PartitionWriter, publish
+from .privacy import personal_columns
 from .rules import landing_key
 from .schemas import arrow_schema, empty_frame
 
@@ -58,10 +59,12 @@ class Lake:
         of an answer that covers more days than the ones being re-landed).
         """
         schema = _table_schema(table, schema_columns)
+        endpoint = ENDPOINTS_BY_ID.get(table)
         if key is None:
-            key = landing_key(ENDPOINTS_BY_ID[table]) if table in ENDPOINTS_BY_ID else ()
+            key = landing_key(endpoint) if endpoint else ()
         key = tuple(k for k in key if k in schema.names)
-        return PartitionWriter(self.lake_dir / table, schema, key, dates, outside=outside)
+        pseudonyms = personal_columns(endpoint) if endpoint else ()
+        return PartitionWriter(self.lake_dir / table, schema, key, dates, outside=outside, unrepeated=pseudonyms)
 
     def replace_partitions(
         self, table: str, dates: Iterable[date], frames: Iterable[pd.DataFrame], schema_columns=None

@@ -37,13 +37,24 @@ class PartitionWriter:
     """
 
     def __init__(
-        self, table_dir: Path, schema: pyarrow.Schema, key: tuple[str, ...], dates: Iterable[date], outside="refuse"
+        self,
+        table_dir: Path,
+        schema: pyarrow.Schema,
+        key: tuple[str, ...],
+        dates: Iterable[date],
+        outside="refuse",
+        *,
+        unrepeated: Iterable[str] = (),
     ):
+        """`unrepeated`: columns whose values (almost) never repeat, pseudonyms say, written without a dictionary:
+        one cannot shrink 32 random hex characters, and trying cost a third of writing a page of authentications."""
         if outside not in ("refuse", "skip"):
             raise ValueError(f"outside must be 'refuse' or 'skip', not {outside!r}")
         self.outside = outside
         self.table_dir = table_dir
         self.schema = schema
+        plain = set(unrepeated)
+        self.dictionary_columns = [name for name in schema.names if name not in plain]
         self.key = key
         self.declared = set(dates)
         self.rows: dict[date, int] = {}
@@ -170,7 +181,8 @@ class PartitionWriter:
 
     def _part(self, day: date) -> _OpenPart:
         if day not in self._open:
-            self._open[day] = _OpenPart(self.table_dir / f"date={day.isoformat()}" / PART_FILE, self.schema)
+            path = self.table_dir / f"date={day.isoformat()}" / PART_FILE
+            self._open[day] = _OpenPart(path, self.schema, self.dictionary_columns)
             self.rows.setdefault(day, 0)
         return self._open[day]
 
@@ -178,13 +190,19 @@ class PartitionWriter:
 class _OpenPart:
     """One day's temporary file, beside its final name so the rename stays on one file system."""
 
-    def __init__(self, path: Path, schema: pyarrow.Schema):
+    def __init__(self, path: Path, schema: pyarrow.Schema, dictionary_columns: list[str]):
         self.path = path
         self.schema = schema
+        self.dictionary_columns = dictionary_columns
         self.created_dir = not path.parent.exists()
         path.parent.mkdir(parents=True, exist_ok=True)
         self.temporary = self._new_temporary()
-        self.writer: pq.ParquetWriter | None = pq.ParquetWriter(self.temporary, schema, compression=COMPRESSION)
+        self.writer: pq.ParquetWriter | None = self._writer()
+
+    def _writer(self) -> pq.ParquetWriter:
+        return pq.ParquetWriter(
+            self.temporary, self.schema, compression=COMPRESSION, use_dictionary=self.dictionary_columns
+        )
 
     def write(self, rows: pyarrow.Table) -> None:
         if self.writer is None:
@@ -201,7 +219,7 @@ class _OpenPart:
         # Rows for a day finished too early: copy what the finished file holds into a new one and go on there.
         finished = pq.read_table(self.temporary)
         previous, self.temporary = self.temporary, self._new_temporary()
-        self.writer = pq.ParquetWriter(self.temporary, self.schema, compression=COMPRESSION)
+        self.writer = self._writer()
         self.writer.write_table(finished)
         previous.unlink()
 
