@@ -196,3 +196,14 @@ def test_proxy_settings_of_the_environment_are_kept(scripted, tmp_path, monkeypa
     with IncClient("http://inc-cloud.invalid:8000", API_KEY, state_dir=tmp_path, max_retries=0) as client:
         client.call(endpoint("user_shops"))
     assert scripted.requests[0]["headers"]["host"] == "inc-cloud.invalid:8000"
+
+
+def test_an_answer_larger_than_one_read_arrives_whole(scripted, scripted_client):
+    """Answers are read in 1 MiB pieces: a 3 MB page of records comes back complete and in order."""
+    from inc_pipeline.client.http import READ_CHUNK_BYTES
+
+    rows = [{"devSN": f"SN{n:06d}", "name": "x" * 500} for n in range(6000)]
+    scripted.ok({"count_total": len(rows), "histClientList": rows})
+    data = scripted_client.call(endpoint("history_clients"), {"devSN": "SN1"})
+    assert len(str(data)) > 2 * READ_CHUNK_BYTES
+    assert data["histClientList"] == rows
