@@ -14,8 +14,12 @@ from inc_pipeline.defs.extraction import CHAIN_PRIORITY, dependency_chain
 from inc_pipeline.ops.step_processes import OFF_CHAIN_HEAD_START, OFF_CHAIN_NICENESS, polling_steps_often
 
 
-def _python(code: str) -> str:
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
+def _python(directory, code: str) -> str:
+    """What `code` prints, run as a script file in a fresh interpreter (a file, not -c: a process forked from the
+    forkserver finds its target in the main module's file)."""
+    script = directory / "script.py"
+    script.write_text(textwrap.dedent(code))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout.strip()
 
@@ -38,8 +42,9 @@ def test_the_chain_is_launched_first():
     assert CHAIN_PRIORITY > max(value for name, value in priority.items() if name not in dependency_chain())
 
 
-def test_steps_off_the_chain_start_later_and_at_a_lower_cpu_priority_and_steps_on_it_do_not():
+def test_steps_off_the_chain_start_later_and_at_a_lower_cpu_priority_and_steps_on_it_do_not(tmp_path):
     lines = _python(
+        tmp_path,
         """
         import os, time
         from dagster._core.executor.multiprocess import MultiprocessExecutorChildProcessCommand as Command
@@ -56,7 +61,7 @@ def test_steps_off_the_chain_start_later_and_at_a_lower_cpu_priority_and_steps_o
         print(os.nice(0))
         for key in ("user_shops", "ssid_client_macs", "warehouse_build", "history_ssid_data"):
             print(*run(key))
-        """
+        """,
     ).splitlines()
     start = int(lines[0])
     runs = [(int(niceness), float(seconds)) for niceness, seconds in map(str.split, lines[1:])]
@@ -68,6 +73,7 @@ def test_steps_off_the_chain_start_later_and_at_a_lower_cpu_priority_and_steps_o
 
 def test_migration_scripts_are_read_once_and_still_give_dagster_a_working_instance(tmp_path):
     out = _python(
+        tmp_path,
         f"""
         from alembic.script import ScriptDirectory
         from dagster._core.storage.sql import get_alembic_config
@@ -85,17 +91,16 @@ def test_migration_scripts_are_read_once_and_still_give_dagster_a_working_instan
         with DagsterInstance.from_config({str(tmp_path)!r}) as instance:
             assert materialize([one], instance=instance).success
             print(len(instance.get_runs()), head)
-        """
+        """,
     )
     runs, head = out.split()
     assert runs == "1" and head
 
 
 def test_the_forkserver_starts_with_its_modules_before_any_step(tmp_path):
-    script = tmp_path / "launch.py"  # a file, not -c: a forked step finds its target in the main module's file
-    script.write_text(
-        textwrap.dedent(
-            """
+    out = _python(
+        tmp_path,
+        """
         import multiprocessing, sys
         from inc_pipeline.ops.step_processes import start_forkserver
         def preloaded(queue): queue.put("inc_pipeline.days" in sys.modules)
@@ -106,12 +111,8 @@ def test_the_forkserver_starts_with_its_modules_before_any_step(tmp_path):
             process = context.Process(target=preloaded, args=(queue,))
             process.start(); process.join()
             print("inc_pipeline.days" in sys.modules, queue.get())
-            """
-        )
+        """,
     )
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    out = done.stdout.strip()
     assert out == "False True"  # imported by the server the steps fork from, not by the launching process
 
 
