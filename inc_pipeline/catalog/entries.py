@@ -91,7 +91,8 @@ def report(id: str, title: str, name: str, fields: tuple[str, ...], period: Peri
         scope=Scope.SITE_BATCH, batch_size=100, record_site_field="scenarioid",
         notes=(
             "several sites in one call: the manual answers them with records carrying scenarioid (its tables 97, "
-            "101, 105); the bare list has no totalPage, so it is read as the whole answer (limit is still sent); "
+            "101, 105); the bare list has no totalPage, so it is read as the whole answer (limit is still sent), "
+            "except that one exactly limit long, which may have been cut there, is asked again site by site; "
             "the manual states no most sites per call: 100, as /shop/device's public clients send",
             "a run of days in one call: one record per whole period (statTime) of [startTime, endTime]; the "
             "manual states no longest range",

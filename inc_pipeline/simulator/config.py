@@ -66,6 +66,9 @@ class SimulatorConfig:
     # Each site-day's first session starts at exactly 00:00:00.000 UTC and its last at 23:59:59.999, so window
     # splitting can be tested on records that sit on a boundary (off by default: it changes the world).
     boundary_records: bool = False
+    # The manual's other possible reading of a several-site report: the bare list holds at most `limit` records,
+    # cut with nothing to say so (it has no totalPage). Off by default: the manual's tables show the whole list.
+    several_site_reports_cut: bool = False
 
     @property
     def start_date(self) -> dt.date:

@@ -52,8 +52,9 @@ def _report(call: Call, build, *, shops_field: str = "shops", paging=("active", 
     if order == "descendente":
         per_site = {site: records[::-1] for site, records in per_site.items()}
     if len(shops) > 1:
-        as_int(call.param(paging[1]), paging[1], low=1)  # still required, as the manual says
-        return [record for records in per_site.values() for record in records]
+        limit = as_int(call.param(paging[1]), paging[1], low=1)  # still required, as the manual says
+        records = [record for records in per_site.values() for record in records]
+        return records[:limit] if call.world.config.several_site_reports_cut else records
     return cursor(per_site[shops[0]], "statTime", call.body, paging, overlap=call.overlap)
 
 
