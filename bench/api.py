@@ -23,8 +23,9 @@ HISTORY_DAYS = 7  # /device/historyclients covers the last 7 days (the simulator
 # Typed by the manual as one Object with one updateTime, never called a trend: a window may answer one aggregate,
 # so per-day figures need a call per day (see WHY).
 ONE_OBJECT_PER_WINDOW = ("device_interface_flow",)
-# The chain a run cannot shorten: sites before devices, devices before their SSIDs, SSIDs before client MACs.
-CHAIN = ("user_shops", "shop_devices", "device_ssid_info", "ssid_client_macs")
+# The chain a run cannot shorten (sites before devices, devices before their SSIDs, SSIDs before client MACs)
+# is the discovery path of ssid_client_macs: `chain()` asks the pipeline for it.
+CHAIN_END = "ssid_client_macs"
 
 # What the figures come from, found by reading the run's event log (true of the pipeline, not of one run).
 WHY = (
@@ -194,6 +195,7 @@ def report(rows: list[PathFigures], measured, days: list[date], load: tuple[floa
     """The section: a table per path, then totals, wall against the floors, and whether the targets are met."""
     from inc_pipeline.catalog import ENDPOINTS_BY_ID
     from inc_pipeline.client import DEFAULT_RATE_PER_SECOND as default_rate  # the pace where the manual states none
+    from inc_pipeline.defs.extraction import discovery_path
 
     made, minimum = sum(r.made for r in rows), sum(r.minimum for r in rows)
     throttled = sum(r.throttled for r in rows)
@@ -201,7 +203,8 @@ def report(rows: list[PathFigures], measured, days: list[date], load: tuple[floa
     floor_made = max(r.floor_s(r.made) for r in rows)
     bottleneck = max(rows, key=lambda r: r.floor_s(r.minimum))
     chain_rows = {e: r for r in rows for e in r.endpoints}
-    chain = sum(chain_rows[e].floor_s(minimum_share(chain_rows[e], e)) for e in CHAIN)
+    chain_path = discovery_path(CHAIN_END)
+    chain = sum(chain_rows[e].floor_s(minimum_share(chain_rows[e], e)) for e in chain_path)
     paced = max((r.made - 1) / default_rate for r in rows if not r.per_second and not r.per_day)
     result, wall = measured.result, measured.wall_s
     extraction = result["endpoints_done_s"] - result["run_start_s"]  # the part of the run the API's limits pace
@@ -239,7 +242,7 @@ def report(rows: list[PathFigures], measured, days: list[date], load: tuple[floa
         f"| warehouse built | {result['run_done_s']:.0f} |",
         f"| floor: stated limits, minimum requests, endpoints in parallel ({bottleneck.path}) | {floor:.0f} |",
         f"| floor: stated limits, the requests made | {floor_made:.0f} |",
-        f"| floor: dependency chain {' -> '.join(CHAIN)} at the minimum | {chain:.0f} |",
+        f"| floor: dependency chain {' -> '.join(chain_path)} at the minimum | {chain:.0f} |",
         f"| floor: the client's {default_rate:g}/s pace on unstated endpoints, the requests made | {paced:.0f} |",
         "",
         f"Targets: requests = minimum: **{'met' if made == minimum else 'missed'}** ({made / minimum:.2f}x); "

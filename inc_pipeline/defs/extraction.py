@@ -22,7 +22,7 @@ from dagster import (
     asset,
 )
 
-from inc_pipeline.catalog import ENDPOINTS, Endpoint, Scope
+from inc_pipeline.catalog import ENDPOINTS, ENDPOINTS_BY_ID, Endpoint, Scope
 from inc_pipeline.client import QuotaExhaustedError
 from inc_pipeline.extract.plan import Targets, plan_requests
 from inc_pipeline.extract.run import LandingOptions, LandingReport, land_requests
@@ -55,13 +55,16 @@ def dependency_chain() -> frozenset[str]:
     """The endpoints on the longest chain of discovery (user_shops -> shop_devices -> device_ssid_info ->
     ssid_client_macs, and the access-point branch as long): each waits for the one before to land, so a delay
     to any of them delays a whole parallel run; every other endpoint has until the chain ends."""
-    upstream = {endpoint.id: UPSTREAM_BY_SCOPE.get(endpoint.scope) for endpoint in ENDPOINTS}
+    paths = [discovery_path(endpoint.id) for endpoint in ENDPOINTS]
+    longest = max(map(len, paths))
+    return frozenset(step for path in paths if len(path) == longest for step in path)
 
-    def chain(endpoint_id: str | None) -> list[str]:
-        return [endpoint_id, *chain(upstream.get(endpoint_id))] if endpoint_id else []
 
-    longest = max(len(chain(endpoint_id)) for endpoint_id in upstream)
-    return frozenset(step for start in upstream if len(chain(start)) == longest for step in chain(start))
+def discovery_path(endpoint_id: str) -> tuple[str, ...]:
+    """The endpoints that must land, in order, before `endpoint_id` can be asked, ending with it: the sites
+    before their devices, the devices before their SSIDs or access points."""
+    upstream = UPSTREAM_BY_SCOPE.get(ENDPOINTS_BY_ID[endpoint_id].scope)
+    return (*discovery_path(upstream), endpoint_id) if upstream else (endpoint_id,)
 
 
 def quarantine_check_name(endpoint: Endpoint) -> str:

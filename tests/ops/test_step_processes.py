@@ -10,7 +10,7 @@ import textwrap
 from dagster import AssetKey
 
 from inc_pipeline.definitions import defs
-from inc_pipeline.defs.extraction import CHAIN_PRIORITY, dependency_chain
+from inc_pipeline.defs.extraction import CHAIN_PRIORITY, dependency_chain, discovery_path
 from inc_pipeline.ops.step_processes import OFF_CHAIN_HEAD_START, OFF_CHAIN_NICENESS, polling_steps_often
 
 
@@ -33,6 +33,17 @@ def test_the_dependency_chain_is_the_longest_line_of_upstream_assets():
         parents = {key.to_user_string() for key in graph.get(AssetKey(step)).parent_keys}
         assert parents <= chain, (step, parents)
     assert "ssid_client_macs" in {key.to_user_string() for key in graph.get(AssetKey("device_ssid_info")).child_keys}
+
+
+def test_a_discovery_path_follows_the_asset_graph_up_to_the_site_list():
+    """bench/api.py sums the floor of ssid_client_macs' discovery path: it must be the asset graph's own line."""
+    graph = defs.resolve_asset_graph()
+    path = discovery_path("ssid_client_macs")
+    assert path == ("user_shops", "shop_devices", "device_ssid_info", "ssid_client_macs")
+    for parent, child in zip(path, path[1:], strict=False):
+        assert AssetKey(parent) in graph.get(AssetKey(child)).parent_keys, (parent, child)
+    assert not graph.get(AssetKey(path[0])).parent_keys
+    assert discovery_path("history_ssid_data") == ("user_shops", "history_ssid_data")
 
 
 def test_the_chain_is_launched_first():
