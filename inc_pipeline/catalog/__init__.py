@@ -1,4 +1,4 @@
-"""The endpoint catalog: every INC Cloud endpoint described as data (see `entries.py`)."""
+"""The endpoint catalog: every INC Cloud endpoint described as data (see `entries/`)."""
 
 from .entries import ENDPOINTS
 from .model import Cadence, Endpoint, Pagination, Period, RateLimit, Scope, Shape, Span, Window

@@ -1,6 +1,6 @@
 """The shape of one catalog entry: everything the client, simulator and assets need to know about an endpoint.
 
-An endpoint is data. Adding one of the vendor's endpoints means adding an `Endpoint(...)` to `entries.py`;
+An endpoint is data. Adding one of the vendor's endpoints means adding an `Endpoint(...)` to its module in `entries/`;
 nothing else in the code loops over endpoints by hand.
 """
 
