@@ -120,8 +120,8 @@ def parallel_job():
 
     Resolved once in the forkserver (`step_imports` calls it) and inherited by every step process, which
     Dagster has call it twice: resolving the job over every asset cost each step about half a second of CPU.
-    So resources come from the environment the forkserver started with: the launching process's at its first
-    parallel run."""
+    So resources come from the environment the forkserver started with: the launching process's when the
+    run began (`start_forkserver` starts a new server when the pipeline's settings have changed since)."""
     if not _RESOLVED:  # a plain function, not functools.cache: `reconstructable` wants a function
         from inc_pipeline.definitions import defs
 

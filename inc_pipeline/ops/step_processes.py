@@ -29,9 +29,25 @@ STEP_POLL_SECONDS = 0.002
 def start_forkserver(preload: list[str]) -> None:
     """Start the forkserver now, so that its imports (the pipeline, Dagster's storage, pandera: ~2.5 s) overlap
     Dagster's planning of the run instead of delaying the first step. Same modules, same order as the executor
-    asks for, which then finds the server running and forks from it."""
+    asks for, which then finds the server running and forks from it.
+
+    The server lives as long as this process, and its step processes read the pipeline's settings (INC_*,
+    DAGSTER_*) from the environment it started with: when those have changed since, a second run in the same
+    process (a notebook, a test) gets a new server rather than the first run's settings."""
+    settings = pipeline_settings()
+    if _SERVER_SETTINGS and _SERVER_SETTINGS[0] != settings:
+        multiprocessing.forkserver._forkserver._stop()  # no public way to restart it; ensure_running starts anew
+    _SERVER_SETTINGS[:] = [settings]
     multiprocessing.get_context("forkserver").set_forkserver_preload([DAGSTER_PRELOAD, *preload])
     multiprocessing.forkserver.ensure_running()
+
+
+def pipeline_settings() -> dict[str, str]:
+    """The environment variables that configure a run: the pipeline's own and Dagster's."""
+    return {name: value for name, value in os.environ.items() if name.startswith(("INC_", "DAGSTER_"))}
+
+
+_SERVER_SETTINGS: list[dict[str, str]] = []  # the settings the running forkserver started with
 
 
 @contextmanager

@@ -127,6 +127,35 @@ def test_the_forkserver_starts_with_its_modules_before_any_step(tmp_path):
     assert out == "False True"  # imported by the server the steps fork from, not by the launching process
 
 
+def test_a_second_run_with_other_settings_gets_a_forkserver_with_them(tmp_path):
+    """Step processes read INC_* from the server they fork from: a run after the settings changed (another
+    simulator, another data directory) must not see the first run's."""
+    out = _python(
+        tmp_path,
+        """
+        import multiprocessing, os
+        from inc_pipeline.ops.step_processes import start_forkserver
+        def setting(queue): queue.put(os.environ.get("INC_DATA_DIR"))
+        def step():
+            context = multiprocessing.get_context("forkserver")
+            queue = context.Queue()
+            process = context.Process(target=setting, args=(queue,))
+            process.start(); process.join()
+            return queue.get()
+        if __name__ == "__main__":
+            seen = []
+            for data_dir, unrelated in (("first", "a"), ("first", "b"), ("second", "b")):
+                os.environ["INC_DATA_DIR"], os.environ["UNRELATED"] = data_dir, unrelated
+                start_forkserver(["inc_pipeline.days"])
+                seen.append(f"{step()}:{multiprocessing.forkserver._forkserver._forkserver_pid}")
+            print(" ".join(seen))
+        """,
+    )
+    (first, first_pid), (again, again_pid), (second, second_pid) = (item.split(":") for item in out.split())
+    assert (first, again, second) == ("first", "first", "second")
+    assert first_pid == again_pid != second_pid  # restarted only when a pipeline setting changed
+
+
 def test_the_launching_process_polls_steps_often_during_the_run_only():
     from dagster._core.executor import child_process_executor
 
