@@ -136,7 +136,9 @@ def _site_by_site(fetch: Fetch, endpoint: Endpoint, params: dict, received: int)
     )  # fmt: skip
     for site in sites:
         for page in _cursor(fetch, endpoint, {**params, endpoint.site_field: [site]}):
-            if endpoint.record_site_field:  # a one-site answer need not name its site: the request did
+            # A one-site answer need not name its site: the request did. The records are the answer's own dicts,
+            # so the raw answer kept by the archive names it too, and a replay lands the rows under their site.
+            if endpoint.record_site_field:
                 for record in page.records:
                     if record.get(endpoint.record_site_field) in (None, ""):
                         record[endpoint.record_site_field] = site
