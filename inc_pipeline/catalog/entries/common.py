@@ -78,6 +78,28 @@ def stamonitor(
     )
 
 
+def trend(
+    id: str,
+    domain: str,
+    title: str,
+    name: str,
+    fields: tuple[str, ...],
+    *,
+    time_field: str,
+    unit: str,
+    notes: tuple[str, ...] = (),
+    **extra,
+) -> Endpoint:
+    """A trend: one row per `unit` of [startTime, endTime], each naming it in `time_field`; one request per site
+    covers a run of days, and each row lands in the partition of its own time."""
+    return stamonitor(
+        id, domain, title, name, fields,
+        shape=Shape.SERIES, key=("site_id", time_field), series_time_field=time_field, span=Span.RUN,
+        notes=(RANGED_NOTE.format(unit=unit, field=time_field), *notes),
+        **extra,
+    )  # fmt: skip
+
+
 def report(id: str, title: str, name: str, fields: tuple[str, ...], period: Period, **extra) -> Endpoint:
     """A report: one request for up to 100 sites and a run of days. One site answers {info, totalPage} (cursor
     paged), several a bare list of records naming their site (`scenarioid`) and period (`statTime`)."""

@@ -5,6 +5,11 @@ from __future__ import annotations
 from ..model import Cadence, Endpoint, Pagination, Scope, Shape, Window
 from .common import CLIENT_PERSONAL_FIELDS, HUNDRED_PER_DAY, NONE_STATED, ONE_PER_SECOND
 
+# Both entries of GET /device/apgps answer the same record: by device (every AP) or by AP (one).
+AP_GPS_FIELDS = (
+    "apSN", "apName", "apLongitude", "apLatitude", "apVelocity", "apOrientation", "apElevation", "gpsObtainTime",
+)  # fmt: skip
+
 DEVICE_ENDPOINTS = (
     Endpoint(
         id="user_shops",
@@ -244,16 +249,7 @@ DEVICE_ENDPOINTS = (
         shape=Shape.LIST,
         natural_key=("apSN",),
         device_field="devsn",
-        fields=(
-            "apSN",
-            "apName",
-            "apLongitude",
-            "apLatitude",
-            "apVelocity",
-            "apOrientation",
-            "apElevation",
-            "gpsObtainTime",
-        ),
+        fields=AP_GPS_FIELDS,
         notes=("shares GET /device/apgps with ap_gps_by_ap_sn; without apsn it lists every AP of the device",),
     ),
     Endpoint(
@@ -268,16 +264,7 @@ DEVICE_ENDPOINTS = (
         shape=Shape.OBJECT,
         natural_key=("apSN",),
         device_field="devsn",
-        fields=(
-            "apSN",
-            "apName",
-            "apLongitude",
-            "apLatitude",
-            "apVelocity",
-            "apOrientation",
-            "apElevation",
-            "gpsObtainTime",
-        ),
+        fields=AP_GPS_FIELDS,
         notes=("same URL as ap_gps_by_device_sn, told apart by the extra apsn query parameter",),
     ),
 )

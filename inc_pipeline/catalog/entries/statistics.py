@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import Cadence, Period, Shape, Span
-from .common import RANGED_NOTE, REPORT_FIELDS, report, stamonitor
+from ..model import Cadence, Period, Shape
+from .common import REPORT_FIELDS, report, stamonitor, trend
 
 STATISTICS_ENDPOINTS = (
     stamonitor(
@@ -37,29 +37,23 @@ STATISTICS_ENDPOINTS = (
         ("avgRxBytes", "avgTxBytes", "clientCount", "totalTxBytes", "totalRxBytes", "avgTime", "newCount", "oldCount"),
         notes=("cannot be asked for the current day: the daily schedule reads yesterday",),
     ),
-    stamonitor(
+    trend(
         "history_hour_client_count_detail",
         "guests",
         "Get historical client trend statistics",
         "getHistoryHourClientCountDetail",
         ("clientCount", "time"),
-        shape=Shape.SERIES,
-        key=("site_id", "time"),
-        series_time_field="time",
-        span=Span.RUN,
-        notes=(RANGED_NOTE.format(unit="hour", field="time"),),
+        time_field="time",
+        unit="hour",
     ),
-    stamonitor(
+    trend(
         "history_day_client_count_detail",
         "guests",
         "Get historical guest trend statistics",
         "getHistoryDayClientCountDetail",
         ("newCount", "oldCount", "clientCount", "time"),
-        shape=Shape.SERIES,
-        key=("site_id", "time"),
-        series_time_field="time",
-        span=Span.RUN,
-        notes=(RANGED_NOTE.format(unit="day", field="time"),),
+        time_field="time",
+        unit="day",
     ),
     stamonitor(
         "current_week_client_times",
@@ -81,21 +75,16 @@ STATISTICS_ENDPOINTS = (
             "we keep: the manual wins); per partition it is asked for that day's window",
         ),
     ),
-    stamonitor(
+    trend(
         "history_week_client_times_detail",
         "guests",
         "Get detailed client visit statistics for the specified week",
         "getHistoryWeekClientTimesDetail",
         ("one", "two", "three", "gteFour", "date"),
-        shape=Shape.SERIES,
-        key=("site_id", "date"),
-        series_time_field="date",
+        time_field="date",
+        unit="complete week",
         series_period=Period.WEEK,
-        span=Span.RUN,
-        notes=(
-            RANGED_NOTE.format(unit="complete week", field="date"),
-            "a week (date = its Monday) is reported in the partition of its Sunday, once complete",
-        ),
+        notes=("a week (date = its Monday) is reported in the partition of its Sunday, once complete",),
     ),
     stamonitor(
         "current_client_stay_avg_duration",
@@ -128,18 +117,15 @@ STATISTICS_ENDPOINTS = (
         "getHistoryClientStayDurationRatio",
         ("lt5Minutes", "lt30Minutes", "lt120Minutes", "gte120Minutes"),
     ),
-    stamonitor(
+    trend(
         "history_client_stay_duration_detail",
         "dwell",
         "Get dwell time trend statistics",
         "getHistoryClientStayDurationDetail",
         ("date", "time"),
-        shape=Shape.SERIES,
-        key=("site_id", "date"),
-        series_time_field="date",
-        span=Span.RUN,
+        time_field="date",
+        unit="day",
         notes=(
-            RANGED_NOTE.format(unit="day", field="date"),
             "the manual types data as one Object, but titles it a trend ('Tendência do tempo de permanência') with "
             "a date per row, like its siblings typed as lists: read as a list of days",
             "cannot be asked for the current day: partitions end yesterday",
@@ -162,20 +148,15 @@ STATISTICS_ENDPOINTS = (
         ("totalTxBytes", "totalRxBytes", "avgTxBytes", "avgRxBytes"),
         notes=("unit not stated; read as MB like the other stamonitor traffic fields",),
     ),
-    stamonitor(
+    trend(
         "history_net_flow_detail",
         "traffic",
         "Get the historical client traffic trend",
         "getHistoryNetFlowDetail",
         ("totalTxBytes", "totalRxBytes", "avgTxBytes", "avgRxBytes", "date"),
-        shape=Shape.SERIES,
-        key=("site_id", "date"),
-        series_time_field="date",
-        span=Span.RUN,
-        notes=(
-            RANGED_NOTE.format(unit="day", field="date"),
-            "cannot be asked for the current day: partitions end yesterday",
-        ),
+        time_field="date",
+        unit="day",
+        notes=("cannot be asked for the current day: partitions end yesterday",),
     ),
     stamonitor(
         "client_count_top_bottom",
