@@ -94,26 +94,23 @@ def test_unpaged_endpoint_is_one_call(scripted, scripted_client):
     assert pages[0].raw == {"new": 1, "old": 2, "total": 3}
 
 
+def _report_params(sim, sites: list[str], days: int) -> dict:
+    begin = int(datetime.combine(sim.config.start_date, time(), tzinfo=UTC).timestamp() * 1000)
+    return {"user": sim.config.user, "shops": sites, "startTime": begin, "endTime": begin + days * 86_400_000 - 1}
+
+
 def test_a_several_site_report_is_one_call_however_long(sim, sim_client):
     """Several sites answer a bare list (no info, no totalPage) longer than the limit: the whole answer, so asking
     a next page would only spend a request on the same list."""
     sites = [str(site) for site in sim.world.sites]
     start = sim.config.start_date
-    begin = int(datetime.combine(start, time(), tzinfo=UTC).timestamp() * 1000)
-    end = begin + 7 * 86_400_000 - 1
     report = endpoint("history_day_report", page_size=5)
-    params = {"user": sim.config.user, "shops": sites, "startTime": begin, "endTime": end}
-    records = list(sim_client.records(report, params))
+    records = list(sim_client.records(report, _report_params(sim, sites, 7)))
     assert len(records) == 7 * len(sites) > 5
     assert {(str(r["scenarioid"]), r["statTime"]) for r in records} == {
         (site, (start + timedelta(days=n)).isoformat()) for site in sites for n in range(7)
     }
     assert sim.stats()["requests"] == {report.path: 1}
-
-
-def _report_params(sim, sites: list[str], days: int) -> dict:
-    begin = int(datetime.combine(sim.config.start_date, time(), tzinfo=UTC).timestamp() * 1000)
-    return {"user": sim.config.user, "shops": sites, "startTime": begin, "endTime": begin + days * 86_400_000 - 1}
 
 
 def test_a_several_site_report_cut_at_the_limit_is_asked_again_site_by_site(make_simulator, client_state_dir):
