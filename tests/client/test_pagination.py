@@ -113,34 +113,41 @@ def test_a_several_site_report_is_one_call_however_long(sim, sim_client):
     assert sim.stats()["requests"] == {report.path: 1}
 
 
-def test_a_several_site_report_cut_at_the_limit_is_asked_again_site_by_site(make_simulator, client_state_dir):
+def test_a_several_site_report_cut_at_the_limit_is_asked_again_in_halves(make_simulator, client_state_dir):
     """The other reading of the manual: the bare list stops at `limit`, with no totalPage to say so. An answer
-    exactly that long is set aside and each site is asked alone (cursor-paged): every record, none twice."""
+    exactly that long is set aside and each half of its sites asked again, down to one site (cursor-paged):
+    every record, none twice."""
     from inc_pipeline.client import IncClient
 
     sim = make_simulator(several_site_reports_cut=True, enforce_limits=False)
-    sites = [str(site) for site in sim.world.sites]
+    first, *others = sites = [str(site) for site in sim.world.sites]
     report = endpoint("history_day_report", page_size=5)
     with IncClient(sim.base_url, sim.api_key, state_dir=client_state_dir, backoff_base=0.05) as client:
         records = list(client.records(report, _report_params(sim, sites, 7)))
     pairs = [(str(r["scenarioid"]), r["statTime"]) for r in records]
     assert len(pairs) == len(set(pairs)) == 7 * len(sites)
     assert set(pairs) == {(s, (sim.config.start_date + timedelta(days=n)).isoformat()) for s in sites for n in range(7)}
-    assert sim.stats()["requests"] == {report.path: 1 + 2 * len(sites)}  # the cut list, then 7 days in pages of 5
+    # The 3 sites' cut list; the first site alone (7 days in pages of 5); the other two, cut again; each alone.
+    assert len(others) == 2 and sim.stats()["requests"] == {report.path: 1 + 2 + 1 + 2 * 2}
 
 
-def test_a_whole_several_site_report_exactly_limit_long_is_read_again_without_repeats(sim, sim_client):
-    """Exactly `limit` long is ambiguous (cut, or whole by coincidence): the site-by-site answers replace it,
-    they do not add to it."""
+def test_a_whole_several_site_report_exactly_limit_long_costs_two_more_requests(make_simulator, client_state_dir):
+    """Exactly `limit` long is ambiguous (cut, or whole by coincidence, as 100 sites' weekly report for one week
+    is): each half of the sites answers a shorter list, whole, which replaces the first answer, not adds to it.
+    Two requests more, however many sites."""
+    from inc_pipeline.client import IncClient
+
+    sim = make_simulator(sites=8, enforce_limits=False)
     sites = [str(site) for site in sim.world.sites]
     report = endpoint("history_day_report", page_size=7 * len(sites))
-    records = list(sim_client.records(report, _report_params(sim, sites, 7)))
+    with IncClient(sim.base_url, sim.api_key, state_dir=client_state_dir, backoff_base=0.05) as client:
+        records = list(client.records(report, _report_params(sim, sites, 7)))
     pairs = [(str(r["scenarioid"]), r["statTime"]) for r in records]
     assert len(pairs) == len(set(pairs)) == 7 * len(sites)
-    assert sim.stats()["requests"] == {report.path: 1 + len(sites)}
+    assert sim.stats()["requests"] == {report.path: 3}
 
 
-def test_a_one_site_answer_asked_site_by_site_is_named_by_its_request(scripted, scripted_client):
+def test_a_one_site_answer_asked_alone_is_named_by_its_request(scripted, scripted_client):
     """A one-site answer need not carry scenarioid (the manual's one-site table has no site column): the site
     asked is written into its records, so the rows still land under their site."""
     report = endpoint("history_day_report", page_size=2)
@@ -149,4 +156,4 @@ def test_a_one_site_answer_asked_site_by_site_is_named_by_its_request(scripted, 
     scripted.ok({"info": [{"statTime": "2026-11-01", "scenarioid": ""}], "totalPage": 1})
     records = list(scripted_client.records(report, {"user": "u", "shops": [1, 2], "startTime": 0, "endTime": 1}))
     assert [(r["scenarioid"], r["statTime"]) for r in records] == [(1, "2026-11-01"), (2, "2026-11-01")]
-    assert [r["body"]["shops"] for r in scripted.requests] == [[1, 2], [1], [2]]
+    assert [r["body"]["shops"] for r in scripted.requests] == [[1, 2], [1], [2]]  # the two halves of [1, 2]

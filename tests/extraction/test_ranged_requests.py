@@ -118,7 +118,7 @@ def test_a_daily_run_with_lookback_replaces_exactly_its_days(landings, tmp_path)
 
 def test_a_report_cut_at_the_limit_still_lands_every_row_once(landings, sim_config, tmp_path):
     """If the API cut a several-site report at `limit` (the manual's other possible reading), the sites are asked
-    one by one and the landed rows are exactly those of one request per site and day."""
+    again in halves, down to one site, and the landed rows are exactly those of one request per site and day."""
     _, _, per_day_dir, _, _ = landings
     report = next(e for e in REPORTS if e.id == "history_day_report")
     cut = replace(sim_config, enforce_limits=False, days=40, several_site_reports_cut=True)
@@ -131,4 +131,5 @@ def test_a_report_cut_at_the_limit_still_lands_every_row_once(landings, sim_conf
     landed = lake(tmp_path).read(report.id).drop(columns="extracted_at")
     expected = lake(per_day_dir).read(report.id).drop(columns="extracted_at")
     pd.testing.assert_frame_equal(landed, expected)
-    assert calls == 1 + sites * 3  # the cut list, then each site's 22 days in pages of 10
+    # The cut list; the first site alone (22 days in pages of 10); the other two, cut again; then each alone.
+    assert sites == 3 and calls == 1 + 3 + 1 + 3 * 2

@@ -111,7 +111,7 @@ def report(id: str, title: str, name: str, fields: tuple[str, ...], period: Peri
         notes=(
             "several sites in one call: the manual answers them with records carrying scenarioid (its tables 97, "
             "101, 105); the bare list has no totalPage, so it is read as the whole answer (limit is still sent), "
-            "except that one exactly limit long, which may have been cut there, is asked again site by site; "
+            "except that one exactly limit long, which may have been cut there, is asked again in halves of its sites; "
             "the manual states no most sites per call: 100, as /shop/device's public clients send",
             "a run of days in one call: one record per whole period (statTime) of [startTime, endTime]; the "
             "manual states no longest range",
