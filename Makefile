@@ -17,7 +17,9 @@ demo: install
 
 # The Dagster UI and daemon (schedules, sensors) over the definitions, with Dagster's state under the data dir.
 dev: install
-	DAGSTER_HOME=$$($(BIN)/python -c "from inc_pipeline.ops.instance import dagster_home; print(dagster_home())") \
+	DAGSTER_HOME=$$($(BIN)/python -c "from pathlib import Path; from inc_pipeline.cli import load_dotenv; \
+		load_dotenv(Path('.env'), over_the_shell=True); \
+		from inc_pipeline.ops.instance import dagster_home; print(dagster_home())") \
 		$(BIN)/dagster dev -w workspace.yaml
 
 lint: install

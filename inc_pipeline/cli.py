@@ -33,8 +33,15 @@ def _add_log_level(parser: argparse.ArgumentParser) -> None:
                         help="Dagster's console log level (default: only our own one-line messages)")  # fmt: skip
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad argument ends with our one line (and exit code 2), not the usage block first."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="inc-pipeline", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="inc-pipeline", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
     sim = commands.add_parser("simulator", help="serve the INC Cloud simulator on loopback", add_help=False)
@@ -90,14 +97,18 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def load_dotenv(path: Path) -> None:
-    """Non-empty KEY=VALUE lines of `path` (as `dagster dev` reads them) into the environment; the shell wins."""
+def load_dotenv(path: Path, *, over_the_shell: bool = False) -> None:
+    """Non-empty KEY=VALUE lines of `path` into the environment; the shell wins, unless `over_the_shell` (what
+    `dagster dev` does with .env: `make dev` works out DAGSTER_HOME as `dagster dev` will see INC_DATA_DIR)."""
     if not path.is_file():
         return
     for line in path.read_text().splitlines():
         name, sep, value = line.strip().partition("=")
         if sep and name and not name.startswith("#") and value.strip():
-            os.environ.setdefault(name.strip(), value.strip().strip("\"'"))
+            if over_the_shell:
+                os.environ[name.strip()] = value.strip().strip("\"'")
+            else:
+                os.environ.setdefault(name.strip(), value.strip().strip("\"'"))
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -173,9 +173,10 @@ def extract_endpoint(
 ) -> MaterializeResult:
     """Plan, fetch and land one endpoint for `days` (window endpoints) or now (snapshots)."""
     lake = Lake(settings.root)
-    targets = Targets(user=inc_api.user)
+    user = inc_api.account_user() if endpoint.needs_user else ""
+    targets = Targets(user=user)
     if endpoint.scope is not Scope.ACCOUNT:
-        targets = load_targets(lake, user=inc_api.user, site_allow_list=settings.site_allow_list)
+        targets = load_targets(lake, user=user, site_allow_list=settings.site_allow_list)
         if endpoint.scope in (Scope.SITE, Scope.SITE_BATCH):
             require_sites(targets)
     # One reading of the clock: a snapshot's window and the partition it lands in must name the same day,

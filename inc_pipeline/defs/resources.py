@@ -19,6 +19,7 @@ from inc_pipeline.errors import UserError
 VENDOR_BASE_URL = "http://inccloud-api.intelbras.com.br:8000"  # the manual's host; it states no scheme
 SIMULATOR = "simulator"
 PII_POLICIES = ("pseudonymise", "drop")
+DEFAULT_LOOKBACK_DAYS = 2
 
 
 def is_loopback(url: str) -> bool:
@@ -70,6 +71,19 @@ class IncApiResource(ConfigurableResource):
             backoff_base=self.backoff_base,
         )
 
+    def account_user(self) -> str:
+        """The account name the statistics endpoints send (`user`); the embedded simulator's own when unset."""
+        if self.user:
+            return self.user
+        if self.base_url == SIMULATOR:
+            from inc_pipeline.simulator.embedded import embedded_simulator
+
+            return embedded_simulator().config.user
+        raise MissingSettingError(
+            "INC_API_USER is not set: export the INC Cloud account name the statistics endpoints require "
+            "(see .env.example), or try `inc-pipeline demo`"
+        )
+
     @property
     def source_label(self) -> str:
         """Where the data came from, for the warehouse's build info: the base URL, never the key.
@@ -91,7 +105,7 @@ class PipelineSettings(ConfigurableResource):
 
     data_dir: str = "data"
     sites: str = ""  # comma-separated allow-list; empty = every site /user/shop returns
-    lookback_days: int = 2
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS
     pii_key: str = ""
     pii_policy: str = "pseudonymise"  # or "drop"
     archive_raw: bool = False
@@ -147,6 +161,28 @@ def default_rate_from_env() -> float:
     return rate
 
 
+def lookback_days_from_env() -> int:
+    """INC_LOOKBACK_DAYS: days the daily run re-pulls before yesterday (read when the definitions load)."""
+    text = os.environ.get("INC_LOOKBACK_DAYS", "").strip()
+    if not text:
+        return DEFAULT_LOOKBACK_DAYS
+    if not text.isdigit():
+        raise SettingError(f"INC_LOOKBACK_DAYS={text!r} is not a whole number of days: set it to e.g. "
+                           f"{DEFAULT_LOOKBACK_DAYS} (0 for yesterday only), or unset it")  # fmt: skip
+    return int(text)
+
+
+def archive_raw_from_env() -> bool:
+    """INC_ARCHIVE_RAW: true/false (1/0, yes/no, any case); anything else is refused rather than read as false."""
+    text = os.environ.get("INC_ARCHIVE_RAW", "").strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    raise SettingError(f"INC_ARCHIVE_RAW={os.environ['INC_ARCHIVE_RAW']!r} is not true or false: set it to true "
+                       "to keep raw answers for `inc-pipeline replay`, or false")  # fmt: skip
+
+
 def resources_from_env() -> dict:
     """The resources, configured from the INC_* environment variables documented in .env.example."""
     return {
@@ -160,9 +196,9 @@ def resources_from_env() -> dict:
         "settings": PipelineSettings(
             data_dir=_env("INC_DATA_DIR", "data"),
             sites=_env("INC_SITES", ""),
-            lookback_days=int(os.environ.get("INC_LOOKBACK_DAYS", "2")),
+            lookback_days=lookback_days_from_env(),
             pii_key=_env("INC_PII_KEY", ""),
             pii_policy=_env("INC_PII_POLICY", "pseudonymise"),
-            archive_raw=os.environ.get("INC_ARCHIVE_RAW", "") in ("1", "true", "yes"),
+            archive_raw=archive_raw_from_env(),
         ),
     }

@@ -203,6 +203,10 @@ def deferred_lines(result) -> list[str]:
 
 def _preflight() -> None:
     """Fail before launching when a setting is missing or the API cannot be reached, in one line."""
+    from inc_pipeline.defs.resources import archive_raw_from_env, default_rate_from_env, lookback_days_from_env
+
+    for read in (default_rate_from_env, lookback_days_from_env, archive_raw_from_env):
+        read()  # each refuses a value it cannot use with its own one line (the resources read them later)
     base_url = os.environ.get("INC_API_BASE_URL") or "http://inccloud-api.intelbras.com.br:8000"
     if not os.environ.get("INC_PII_KEY"):
         raise UserError("INC_PII_KEY is not set: export a long random secret (see .env.example), "

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
 
+from inc_pipeline.defs.resources import archive_raw_from_env
 from inc_pipeline.landing.lake import Lake
 
 from .conftest import FIRST, LAST, RANGE, marts
@@ -22,12 +24,37 @@ def test_plan_prints_requests_time_and_quota_days(ops_env, cli):
 
 
 @pytest.mark.parametrize("rate", ["fast", "0", "-5", "inf"])
-def test_a_default_rate_that_is_no_positive_number_is_one_line_saying_what_to_set(ops_env, cli, rate):
-    ops_env["env"].setenv("INC_DEFAULT_RATE_PER_SECOND", rate)
+def test_a_default_rate_that_is_no_positive_number_is_one_line_saying_what_to_set(ops_env, cli, monkeypatch, rate):
+    monkeypatch.setenv("INC_DEFAULT_RATE_PER_SECOND", rate)  # this test's own: ops_env's environment outlives it
     outcome = cli("plan", "--start", "2026-10-01", "--end", "2026-10-02", "--sites", "2")
     lines = [line for line in outcome.err.splitlines() if line.strip()]
     assert outcome.code != 0 and len(lines) == 1, outcome.err
     assert "INC_DEFAULT_RATE_PER_SECOND" in lines[0] and "positive number" in lines[0] and "unset it" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("INC_LOOKBACK_DAYS", "two", "is not a whole number of days"),
+        ("INC_LOOKBACK_DAYS", "-1", "is not a whole number of days"),
+        ("INC_ARCHIVE_RAW", "maybe", "is not true or false"),
+    ],
+)
+def test_a_setting_the_run_cannot_use_is_one_line_before_anything_is_written(ops_env, cli, monkeypatch, tmp_path,
+                                                                              name, value, says):  # fmt: skip
+    monkeypatch.setenv(name, value)  # this test's own: ops_env's environment outlives it
+    monkeypatch.setenv("INC_DATA_DIR", str(tmp_path / "fresh"))
+    outcome = cli("run", "--start", "2026-11-18", "--end", "2026-11-18", "--select", "user_shops")
+    lines = [line for line in outcome.err.splitlines() if line.strip()]
+    assert outcome.code == 2 and len(lines) == 1, outcome.err
+    assert lines[0].startswith(f"inc-pipeline run: {name}={value!r} {says}")
+    assert not (tmp_path / "fresh").exists()
+
+
+@pytest.mark.parametrize(("value", "archived"), [("TRUE", True), ("yes", True), ("0", False), ("Off", False)])
+def test_the_archive_setting_reads_any_case_of_true_and_false(monkeypatch, value, archived):
+    monkeypatch.setenv("INC_ARCHIVE_RAW", value)
+    assert archive_raw_from_env() is archived
 
 
 def test_plan_times_unstated_limits_at_the_rate_the_client_paces(ops_env, cli):
@@ -130,3 +157,20 @@ def test_replay_refuses_what_was_never_archived(first_run, ops_env, cli):
     outcome = cli("replay", "--table", "auth_history", *RANGE)
     assert outcome.code == 2
     assert "personal data is never archived" in outcome.err
+
+
+def test_dotenv_fills_what_the_shell_left_unset_and_dagster_devs_reading_puts_the_file_first(monkeypatch, tmp_path):
+    """`inc-pipeline` reads .env under the exported variables; `make dev` reads it as `dagster dev` will, over
+    them, to find the DAGSTER_HOME the UI must share with CLI runs. Empty and commented lines set nothing."""
+    from inc_pipeline.cli import load_dotenv
+
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("INC_DATA_DIR=/from/file\nINC_SITES=\n# INC_API_KEY=commented\nINC_API_USER='quoted'\n")
+    monkeypatch.setenv("INC_DATA_DIR", "/from/shell")
+    for name in ("INC_SITES", "INC_API_KEY", "INC_API_USER"):
+        monkeypatch.delenv(name, raising=False)
+    load_dotenv(dotenv)
+    assert os.environ["INC_DATA_DIR"] == "/from/shell" and os.environ["INC_API_USER"] == "quoted"
+    assert "INC_SITES" not in os.environ and "INC_API_KEY" not in os.environ
+    load_dotenv(dotenv, over_the_shell=True)
+    assert os.environ["INC_DATA_DIR"] == "/from/file"

@@ -72,14 +72,15 @@ def _assert_nothing_written(data) -> None:
 def test_range_mistakes(cli_env, capsys, args, expected):
     code = _exit_code(args)
     assert code == 2
-    assert expected in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert expected in _one_line(err) and len(err.strip().splitlines()) == 1, err  # no usage block before it
     _assert_nothing_written(cli_env[1])
 
 
 def _exit_code(args) -> int:
     try:
         return main(args)
-    except SystemExit as exc:  # argparse refuses a malformed date itself (exit 2, one usage line + one error)
+    except SystemExit as exc:  # argparse refuses a malformed date itself (exit 2, our one line)
         return exc.code
 
 
@@ -103,6 +104,18 @@ def test_cli_run_fails_with_one_line(cli_env, monkeypatch, capsys, env, expected
     line = _one_line(capsys.readouterr().err)
     assert expected in line and "sim-key" not in line
     _assert_nothing_written(cli_env[1])
+
+
+@pytest.mark.slow
+def test_a_statistics_endpoint_without_the_account_name_is_one_line(cli_env, monkeypatch, capsys):
+    """The statistics endpoints send the account name (`user`): without INC_API_USER the run says so, rather than
+    passing on the API's refusal of an empty name."""
+    monkeypatch.delenv("INC_API_USER")
+    day = (cli_env[0].config.end_date - timedelta(days=1)).isoformat()
+    assert main(["run", "--start", day, "--end", day, "--select", "user_shops,history_day_client_count"]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert "history_day_client_count: INC_API_USER is not set" in line, line
+    assert ENDPOINTS_BY_ID["history_day_client_count"].path not in cli_env[0].stats()["requests"]
 
 
 # Library path: what the API may answer.

@@ -7,7 +7,6 @@ rate-limited endpoint has its own concurrency pool, so overlapping runs never ca
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
 
 from dagster import (
@@ -25,6 +24,7 @@ from dagster import (
 
 from inc_pipeline.catalog import ENDPOINTS
 from inc_pipeline.defs.partitions import START_DATE, TIMEZONE, range_tags
+from inc_pipeline.defs.resources import lookback_days_from_env
 
 RETRY_TAGS = {"dagster/max_retries": "2", "dagster/retry_strategy": "FROM_FAILURE"}
 WAREHOUSE = AssetSelection.groups("warehouse")
@@ -55,7 +55,7 @@ quota_retry_job = define_asset_job(
 
 def lookback_days() -> int:
     """INC_LOOKBACK_DAYS (default 2), read when the schedule ticks."""
-    return int(os.environ.get("INC_LOOKBACK_DAYS") or 2)
+    return lookback_days_from_env()
 
 
 def daily_range(tick: datetime, lookback: int) -> tuple[date, date]:
