@@ -39,8 +39,11 @@ class Answer(NamedTuple):
 
 
 def redact(text: str, secret: str) -> str:
-    """`text` with every occurrence of `secret` masked (servers sometimes echo the key they reject)."""
-    return text.replace(secret, "***") if secret else text
+    """`text` with every occurrence of `secret` masked (servers sometimes echo the key they reject), as written
+    or as Python quotes it (escaped), the form a library's error message shows."""
+    for form in dict.fromkeys((secret, repr(secret)[1:-1])) if secret else ():
+        text = text.replace(form, "***")
+    return text
 
 
 def unwrap(endpoint_id: str, response: Answer, *, secret: str, quota_resets_at: Callable[[], datetime]) -> Any:

@@ -7,6 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from inc_pipeline.errors import UserError
+
+
+class InvalidKeyError(UserError):
+    """The key cannot be sent at all (a line break or a space in it): no request is made."""
+
 
 def _one_line(text: object) -> str:
     """Collapse whitespace so that a server message (or an HTML page) cannot break the one-line rule."""

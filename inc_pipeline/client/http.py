@@ -15,7 +15,7 @@ import requests
 from inc_pipeline.catalog.model import Endpoint
 
 from .envelope import Answer, redact, unwrap
-from .errors import ApiError, QuotaExhaustedError, ThrottledError, TransportError
+from .errors import ApiError, InvalidKeyError, QuotaExhaustedError, ThrottledError, TransportError
 from .pacing import NoPacing, RateLimiter
 from .pagination import Page, iter_pages
 from .quota import QuotaLedger
@@ -52,7 +52,7 @@ class IncClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.header_name = header_name
-        self._api_key = api_key
+        self._api_key = usable_key(api_key)
         self.timeout = timeout
         self.max_retries = max_retries
         self.backoff_base = backoff_base
@@ -169,6 +169,20 @@ class IncClient:
         delay = ceiling / 2 + random.uniform(0, ceiling / 2)
         retry_after = getattr(error, "retry_after", None)
         return max(delay, min(float(retry_after), MAX_BACKOFF_SECONDS)) if retry_after else delay
+
+
+def usable_key(api_key: str) -> str:
+    """The key as it can travel in a header: the ends of a pasted line (a Windows file's \\r) trimmed.
+
+    A key with a control character or a space inside cannot be sent, and requests' error would quote it whole
+    (escaped, so that masking the key itself missed it): refused here, in a line that does not show it."""
+    key = api_key.strip()
+    if key and not (key.isascii() and key.isprintable() and " " not in key):
+        raise InvalidKeyError(
+            "INC_API_KEY holds a space, a line break or another character no API key has: copy the key again "
+            "from INC Cloud (Settings > Open platforms) and set it alone"
+        )
+    return key
 
 
 def _session_for(base_url: str) -> requests.Session:

@@ -13,12 +13,14 @@ from inc_pipeline.client import (
     AuthError,
     BadRequestError,
     IncClient,
+    InvalidKeyError,
     QuotaExhaustedError,
     ResponseFormatError,
     ServerError,
     ThrottledError,
     TransportError,
 )
+from inc_pipeline.client.envelope import redact
 
 from .conftest import API_KEY, endpoint
 
@@ -207,3 +209,18 @@ def test_an_answer_larger_than_one_read_arrives_whole(scripted, scripted_client)
     data = scripted_client.call(endpoint("history_clients"), {"devSN": "SN1"})
     assert len(str(data)) > 2 * READ_CHUNK_BYTES
     assert data["histClientList"] == rows
+
+
+@pytest.mark.parametrize("key", ["sec\nret-key", "sec ret-key", "secret-k\x00ey", "sécret-key"])
+def test_a_key_no_header_can_carry_is_refused_before_any_request_without_showing_it(scripted, tmp_path, key):
+    """requests' InvalidHeader quoted such a key whole (escaped, so masking the key missed it), retried 15 times."""
+    with pytest.raises(InvalidKeyError) as caught:
+        IncClient(scripted.url, key, state_dir=tmp_path / "state")
+    assert "INC_API_KEY" in str(caught.value) and "\n" not in str(caught.value)
+    assert key not in str(caught.value) and repr(key)[1:-1] not in str(caught.value)
+    assert scripted.requests == []
+
+
+def test_an_error_quoting_the_key_escaped_is_masked_too():
+    key = "secret\tkey"
+    assert redact(f"bad header value: {key!r} and raw {key}", key) == "bad header value: '***' and raw ***"
