@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import errno
 import json
 import random
+import socket
 import threading
 import time
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+from inc_pipeline.cli import OneLineParser, parse_day
 
 from .config import FaultConfig, SimulatorConfig
 from .context import Call
@@ -18,7 +21,7 @@ from .errors import ApiError, bad_parameter, disabled_key, invalid_key, not_foun
 from .faults import Faults, spoil
 from .limits import Limits
 from .routes import ROUTES
-from .world import World
+from .world import EPOCH, World
 
 ADMIN_PREFIX = "/__sim/"
 
@@ -217,16 +220,51 @@ def serve(config: SimulatorConfig, port: int = 8000, host: str = "127.0.0.1") ->
         server._httpd.server_close()
 
 
+# Upper bounds that keep start-up and each site-day's generation to seconds and megabytes.
+MAX_SITES = 10_000
+MAX_AUTH_PER_SITE_DAY = 100_000
+
+
+def _whole(low: int, high: int | None = None, note: str = ""):
+    """An argparse type: a whole number in low..high, or a one-line error saying which numbers to use."""
+    allowed = f"{low}..{high}" if high is not None else f"{low} or more"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number: use {allowed}{note}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{text!r} is out of range: use {allowed}{note}")
+        return value
+
+    return parse
+
+
+def _bind_error(error: OSError, host: str, port: int) -> str | None:
+    """The one line for an error binding host:port, or None if the error is not about that."""
+    free = "choose another --port (0 picks a free one)"
+    if isinstance(error, socket.gaierror):
+        return f"cannot listen on host {host!r}: {error.strerror}: use an IPv4 address of this machine, e.g. 127.0.0.1"
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is in use: {free}"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host}: it is not an address of this machine: use e.g. 127.0.0.1"
+    if error.errno == errno.EACCES:
+        return f"port {port} on {host} needs privileges this user lacks: {free}, e.g. above 1023"
+    return None
+
+
 def run_simulator_cli(argv: list[str] | None = None) -> None:
     """`inc-pipeline simulator --port 8000 [--seed N] [--sites N] [--days N] [--end-date D] [--no-limits]`."""
-    parser = argparse.ArgumentParser(prog="inc-pipeline simulator", description=__doc__)
-    parser.add_argument("--port", type=int, default=8000)
+    parser = OneLineParser(prog="inc-pipeline simulator", description=__doc__)
+    parser.add_argument("--port", type=_whole(0, 65535, "; 0 picks a free one"), default=8000)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--sites", type=int, default=3)
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--end-date", type=dt.date.fromisoformat, default=None)
-    parser.add_argument("--auth-per-site-day", type=int, default=60)
+    parser.add_argument("--seed", type=_whole(0), default=7)
+    parser.add_argument("--sites", type=_whole(0, MAX_SITES), default=3)
+    parser.add_argument("--days", type=_whole(1), default=30)
+    parser.add_argument("--end-date", type=parse_day, default=None, help="last simulated day, YYYY-MM-DD")
+    parser.add_argument("--auth-per-site-day", type=_whole(0, MAX_AUTH_PER_SITE_DAY), default=60)
     parser.add_argument("--api-key", default="sim-key")
     parser.add_argument("--no-limits", action="store_true", help="turn off rate limits and quotas")
     args = parser.parse_args(argv)
@@ -234,4 +272,17 @@ def run_simulator_cli(argv: list[str] | None = None) -> None:
                              auth_per_site_day=args.auth_per_site_day, enforce_limits=not args.no_limits)  # fmt: skip
     if args.end_date:
         config = replace(config, end_date=args.end_date)
-    serve(config, port=args.port, host=args.host)
+    # API times are ms since 1970-01-01 and must not be negative: the simulated days cannot start earlier.
+    room = (config.end_date - EPOCH).days + 1
+    if room < 1:
+        parser.error(f"--end-date {config.end_date} is before 1970-01-01: use a later date")
+    if config.days > room:
+        parser.error(f"--days {config.days} ending {config.end_date} would start before 1970-01-01: "
+                     f"use --days {room} or fewer, or a later --end-date")  # fmt: skip
+    try:
+        serve(config, port=args.port, host=args.host)
+    except OSError as error:
+        message = _bind_error(error, args.host, args.port)
+        if message is None:
+            raise
+        parser.exit(2, f"{parser.prog}: {message}\n")
