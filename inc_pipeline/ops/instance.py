@@ -7,6 +7,8 @@ from pathlib import Path
 
 from dagster import DagsterInstance
 
+from inc_pipeline.errors import UserError
+
 # Each rate-limited endpoint has its own pool (see defs/extraction.py); one slot per pool means two runs never
 # call the same limited endpoint at once, on top of the client's cross-process pacing. Transient errors are
 # retried inside the run (the client's backoff, then each asset's RetryPolicy); the daemon (`dagster dev` runs it)
@@ -26,18 +28,44 @@ telemetry:
 
 
 def data_dir() -> Path:
-    """The data directory: INC_DATA_DIR, default ./data."""
-    return Path(os.environ.get("INC_DATA_DIR") or "data").resolve()
+    """The data directory: INC_DATA_DIR, default ./data; a one-line error when a file is in the way."""
+    path = Path(os.environ.get("INC_DATA_DIR") or "data").resolve()
+    _refuse_file(path, "INC_DATA_DIR")
+    return path
 
 
 def dagster_home() -> Path:
     """DAGSTER_HOME when set (a deployed Dagster), else <data dir>/dagster_home, with our dagster.yaml."""
-    home = Path(os.environ.get("DAGSTER_HOME") or data_dir() / "dagster_home")
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML)
+    from_env = os.environ.get("DAGSTER_HOME")
+    setting = "DAGSTER_HOME" if from_env else "INC_DATA_DIR"
+    home = Path(from_env or data_dir() / "dagster_home")
+    _refuse_file(home, setting, label=f"DAGSTER_HOME {home}" if from_env else str(home))
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        config = home / "dagster.yaml"
+        if not config.exists():
+            config.write_text(DAGSTER_YAML)
+    except OSError as exc:
+        path = Path(exc.filename or home)
+        raise UserError(
+            f"{path} cannot be written ({exc.strerror}): check the permissions of {path.parent} "
+            f"or point {_advice(setting)} at another directory"
+        ) from None
     return home
+
+
+def _refuse_file(path: Path, setting: str, label: str = "") -> None:
+    """A file where the directory (or one of its parents) should be, named before anything tries to write there."""
+    blocking = next((p for p in (path, *path.parents) if p.exists()), path)
+    if blocking.exists() and not blocking.is_dir():
+        where = "is a file" if blocking == path else f"is inside the file {blocking}"
+        label = label or f"{setting} {path}"
+        raise UserError(f"{label} {where}, not a directory: point {_advice(setting)} at a directory")
+
+
+def _advice(setting: str) -> str:
+    # `demo` passes its --data-dir on as INC_DATA_DIR, so the same message has to serve both.
+    return "INC_DATA_DIR (demo: --data-dir)" if setting == "INC_DATA_DIR" else setting
 
 
 def dagster_instance() -> DagsterInstance:

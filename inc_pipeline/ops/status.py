@@ -6,17 +6,20 @@ instance under it: no API call, no run.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
+import sqlalchemy.exc
 
 from inc_pipeline.catalog import ENDPOINTS, Endpoint
 from inc_pipeline.client import QuotaLedger
+from inc_pipeline.errors import UserError
 from inc_pipeline.landing.lake import Lake
 
-from .instance import dagster_instance, data_dir
+from .instance import dagster_home, dagster_instance, data_dir
 
 SIMULATOR_PREFIX = "simulator+"
 
@@ -38,6 +41,22 @@ def warehouse_info(root: Path) -> dict | None:
             "select version, built_at, source_label, models from meta.build_info order by version desc limit 1"
         ).fetchone()
     return dict(zip(("version", "built_at", "source_label", "models"), row, strict=True)) if row else None
+
+
+def warehouse_line(root: Path) -> tuple[str, dict | None]:
+    """The warehouse line of the status, and the build info it read (None: not built, or unreadable)."""
+    path = root / "warehouse.duckdb"
+    try:
+        info = warehouse_info(root)
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0].replace(f' "{path}"', "")
+        day = datetime.now(UTC).date() - timedelta(days=1)  # any complete day: an unreadable one is rebuilt whole
+        return (f"warehouse: unreadable ({reason}): rebuild it from the lake with "
+                f"inc-pipeline run --start {day} --end {day} --select warehouse"), None  # fmt: skip
+    if not info:
+        return "warehouse: not built yet (inc-pipeline run --start ... --end ..., or inc-pipeline demo)", None
+    return (f"warehouse: version {info['version']}, built {info['built_at']:%Y-%m-%d %H:%M:%S %Z}, "
+            f"{info['models']} models ({path})"), info  # fmt: skip
 
 
 def gaps(days: list[date]) -> list[tuple[date, date]]:
@@ -83,11 +102,10 @@ def quarantine_lines(lake: Lake) -> list[str]:
     return lines
 
 
-def failing_check_lines() -> list[str]:
+def failing_check_lines(instance) -> list[str]:
     """Checks whose latest evaluation in the Dagster instance failed."""
     from inc_pipeline.definitions import defs
 
-    instance = dagster_instance()
     keys = list(defs.resolve_asset_graph().asset_check_keys)
     records = instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
     lines = []
@@ -99,11 +117,10 @@ def failing_check_lines() -> list[str]:
     return lines
 
 
-def deferred_lines() -> list[str]:
+def deferred_lines(instance) -> list[str]:
     """Endpoints whose latest materialization was deferred because the daily quota ran out."""
     from dagster import AssetKey
 
-    instance = dagster_instance()
     lines = []
     for endpoint in ENDPOINTS:
         event = instance.get_latest_materialization_event(AssetKey(endpoint.id))
@@ -116,31 +133,42 @@ def deferred_lines() -> list[str]:
 
 def quota_lines(root: Path) -> list[str]:
     """Calls reserved today on each quota endpoint, from the client's ledger (shared by every run)."""
-    ledger = QuotaLedger(root / "state")
     quota: list[Endpoint] = [e for e in ENDPOINTS if e.rate.per_day]
-    used = ", ".join(f"{e.id} {ledger.used(e.id)}/{e.rate.per_day}" for e in quota)
+    try:
+        ledger = QuotaLedger(root / "state")
+        used = ", ".join(f"{e.id} {ledger.used(e.id)}/{e.rate.per_day}" for e in quota)
+    except OSError as exc:  # the ledger is read under a file lock, which needs write access
+        return [f"quota today: unknown ({exc.strerror}: {exc.filename}): reading the ledger needs write access"]
     return [f"quota today ({ledger.day()}, resets {ledger.resets_at().isoformat()}): {used}"]
 
 
 def print_status() -> int:
-    """Print the status of the data directory; 0 always (a status is not a verdict)."""
+    """Print the status of the data directory; 0 always (a status is not a verdict), unless there is none."""
     root = data_dir()
+    if not root.is_dir():  # a mistyped INC_DATA_DIR would otherwise be created, and reported as never landed
+        raise UserError(f"INC_DATA_DIR {root} does not exist: check INC_DATA_DIR, or run `inc-pipeline run` (or "
+                        "`inc-pipeline demo`, whose data is in data/demo) first")  # fmt: skip
     lake = Lake(root)
-    info = warehouse_info(root)
+    warehouse, info = warehouse_line(root)
     print(f"data dir: {root}")
     if info:
         print(f"source: {describe_source(info['source_label'])}")
-        print(f"warehouse: version {info['version']}, built {info['built_at']:%Y-%m-%d %H:%M:%S %Z}, "
-              f"{info['models']} models ({root / 'warehouse.duckdb'})")  # fmt: skip
-    else:
-        print("warehouse: not built yet (inc-pipeline run --start ... --end ..., or inc-pipeline demo)")
+    print(warehouse)
     print("landed partitions:")
     print("\n".join(landed_lines(lake)))
-    failing = failing_check_lines() + quarantine_lines(lake)
+    try:
+        instance = dagster_instance()
+        checks, deferred = failing_check_lines(instance), deferred_lines(instance)
+    except (sqlite3.OperationalError, sqlalchemy.exc.OperationalError) as exc:
+        # e.g. a read-only copy of the data dir: Dagster's sqlite storage opens for writing; report the rest
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        print(f"dagster instance: cannot be opened ({reason}): failing checks and deferred endpoints need write "
+              f"access to {dagster_home()}")  # fmt: skip
+        checks, deferred = ["  checks: unknown (see the dagster instance line)"], ["  unknown (see above)"]
+    failing = checks + quarantine_lines(lake)
     print("failing checks and quarantine:" if failing else "failing checks and quarantine: none")
     if failing:
         print("\n".join(failing))
-    deferred = deferred_lines()
     print("deferred:" if deferred else "deferred: none")
     if deferred:
         print("\n".join(deferred))

@@ -10,6 +10,7 @@ blocking test deletes the private file and leaves the published one untouched.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -30,6 +31,8 @@ from . import incremental
 from .checks import ReconciliationResult, TestResult, reconcile, run_tests
 from .graph import DEFAULT_SQL_DIR, Model, ModelGraph, load_models
 from .sources import compile_sql
+
+log = logging.getLogger(__name__)
 
 # DuckDB 2 writes storage version 69 by default, which DuckDB 1.x cannot open. v1.4.0 is the oldest format the
 # 1.4 LTS and 1.5 drivers (CLI, JDBC, duckdb-engine, Python) all read.
@@ -90,22 +93,28 @@ def build_warehouse(
     `select` names models to rebuild (with everything upstream of them) on top of a copy of the published
     warehouse; by default every model is built from scratch. `changed_dates` names the landed days (partitions)
     that changed: incremental marts then recompute only those days on a copy of the published warehouse (see
-    `incremental.py`); without a published warehouse the build is a full one. `source_label` is the API base URL
+    `incremental.py`); without a published warehouse the build is a full one, and so it is when the published
+    file cannot be read (not a DuckDB database any more): the lake is the truth, so the warehouse is rebuilt from
+    it, numbered version 1 again since the old numbering went with the file. `source_label` is the API base URL
     the lake came from; only its scheme, host and path are kept, so a key or token in it never reaches the
     warehouse.
     """
     started = time.monotonic()
     data_dir = Path(data_dir)
     graph = load_models(sql_dir)
-    names = graph.upstream(select) if select else list(graph.order)
     build_dir = data_dir / ".build"
     build_dir.mkdir(parents=True, exist_ok=True)
     published = data_dir / PUBLISHED_NAME
     with FileLock(str(build_dir / "warehouse.lock")):
-        version = published_version(published) + 1
+        try:
+            version, usable = published_version(published) + 1, published.exists()
+        except duckdb.Error as unreadable:
+            log.warning("%s cannot be read (%s): building every model from the lake", published, unreadable)
+            version, usable, select = 1, False, None
+        names = graph.upstream(select) if select else list(graph.order)
         private = build_dir / f"warehouse-{uuid.uuid4().hex}.duckdb"
-        dates = sorted(set(changed_dates)) if changed_dates is not None and published.exists() else None
-        if (select or dates is not None) and published.exists():
+        dates = sorted(set(changed_dates)) if changed_dates is not None and usable else None
+        if (select or dates is not None) and usable:
             shutil.copyfile(published, private)
         try:
             result = _build_into(private, data_dir / "lake", graph, names, version, _safe_label(source_label), dates)
