@@ -12,15 +12,27 @@ import warnings
 from datetime import date
 from pathlib import Path
 
+from inc_pipeline.days import iso_day
 from inc_pipeline.errors import UserError
 
 
 def parse_day(text: str) -> date:
     """A YYYY-MM-DD date, or a one-line error saying what was expected."""
     try:
-        return date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01") from None
+
+
+def at_least_one(text: str) -> int:
+    """A whole number of 1 or more (days, sites), or a one-line error saying so."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return number
 
 
 def _add_range(parser: argparse.ArgumentParser) -> None:
@@ -57,12 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     plan = commands.add_parser("plan", help="print the requests, time and quota a backfill needs")
     _add_range(plan)
-    plan.add_argument("--sites", type=int, default=None, help="number of sites (default: from the lake)")
+    plan.add_argument("--sites", type=at_least_one, default=None, help="number of sites (default: from the lake)")
 
     commands.add_parser("status", help="landed partitions, failing checks, quota used, warehouse version")
 
     demo = commands.add_parser("demo", help="start the simulator and run the last 14 days end to end")
-    demo.add_argument("--days", type=int, default=14, help="complete days to extract, ending yesterday")
+    demo.add_argument("--days", type=at_least_one, default=14, help="complete days to extract, ending yesterday")
     demo.add_argument("--data-dir", default="data/demo", help="where the demo's lake and warehouse go")
     _add_log_level(demo)
 
@@ -98,17 +110,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def load_dotenv(path: Path, *, over_the_shell: bool = False) -> None:
-    """Non-empty KEY=VALUE lines of `path` into the environment; the shell wins, unless `over_the_shell` (what
-    `dagster dev` does with .env: `make dev` works out DAGSTER_HOME as `dagster dev` will see INC_DATA_DIR)."""
+    """Non-empty KEY=VALUE lines of `path` into the environment, read as `dagster dev` reads them (`export `
+    prefixes, quotes and trailing ` # comments` allowed); the shell wins, unless `over_the_shell` (what `dagster
+    dev` does with .env: `make dev` works out DAGSTER_HOME as `dagster dev` will see INC_DATA_DIR)."""
     if not path.is_file():
         return
     for line in path.read_text().splitlines():
-        name, sep, value = line.strip().partition("=")
-        if sep and name and not name.startswith("#") and value.strip():
+        name, sep, value = line.strip().removeprefix("export ").partition("=")
+        value = value.strip()
+        if value[:1] in ("'", '"'):
+            value = value[1:].split(value[0], 1)[0]  # quoted: up to the closing quote, a # inside kept
+        else:
+            value = value.split(" #", 1)[0].strip()  # unquoted: a trailing comment is not part of it
+        if sep and name and not name.startswith("#") and value:
             if over_the_shell:
-                os.environ[name.strip()] = value.strip().strip("\"'")
+                os.environ[name.strip()] = value
             else:
-                os.environ.setdefault(name.strip(), value.strip().strip("\"'"))
+                os.environ.setdefault(name.strip(), value)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

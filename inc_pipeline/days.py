@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, timedelta
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day(text: str) -> date:
+    """A YYYY-MM-DD day; ValueError otherwise. Only that form: Python's fromisoformat also takes 20261101 and
+    2026-W44-1, which a mistyped date could silently become."""
+    if not _ISO_DAY.fullmatch(text.strip()):
+        raise ValueError(f"{text!r} is not YYYY-MM-DD")
+    return date.fromisoformat(text.strip())
 
 
 def contiguous_runs(days: Iterable[date]) -> list[tuple[date, date]]:

@@ -223,7 +223,7 @@ def endpoint_asset(endpoint: Endpoint, retry_policy: RetryPolicy = RETRY_POLICY)
     )
     def _extract(context: AssetExecutionContext, inc_api: IncApiResource, settings: PipelineSettings):
         days = _days(context) if endpoint.is_windowed else []
-        with fail_at_once():
+        with fail_at_once(context.run_id):
             lake, today = Lake(settings.root), datetime.now(UTC).date()
             resumed_from = landed_by_unfinished_attempt(context, endpoint, lake, today)
             if resumed_from:

@@ -5,11 +5,35 @@ one setting read when the definitions load: INC_PARTITIONS_START and INC_TIMEZON
 """
 
 import os
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dagster import DailyPartitionsDefinition
 
-TIMEZONE = os.environ.get("INC_TIMEZONE", "UTC")  # the manual's times are UTC
-START_DATE = os.environ.get("INC_PARTITIONS_START", "2025-01-01")
+from inc_pipeline.days import iso_day
+from inc_pipeline.errors import UserError
+
+
+def _timezone() -> str:
+    name = os.environ.get("INC_TIMEZONE", "").strip() or "UTC"  # the manual's times are UTC
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError(f"INC_TIMEZONE={name!r} is not a time zone: use an IANA name such as UTC (recommended) "
+                        "or America/Sao_Paulo") from None  # fmt: skip
+    return name
+
+
+def _start_date() -> str:
+    text = os.environ.get("INC_PARTITIONS_START", "").strip() or "2025-01-01"
+    try:
+        iso_day(text)
+    except ValueError:
+        raise UserError(f"INC_PARTITIONS_START={text!r} is not a date: use YYYY-MM-DD, e.g. 2025-01-01") from None
+    return text
+
+
+TIMEZONE = _timezone()
+START_DATE = _start_date()
 
 DAILY = DailyPartitionsDefinition(start_date=START_DATE, timezone=TIMEZONE)
 

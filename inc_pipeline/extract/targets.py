@@ -20,6 +20,10 @@ class NoSitesError(UserError):
     """No site to extract: neither landed from /user/shop nor configured."""
 
 
+class UnknownSitesError(UserError):
+    """INC_SITES names a site the account's site list does not have."""
+
+
 def _latest(lake: Lake, table: str) -> pd.DataFrame:
     days = lake.partitions(table)
     return lake.read(table, dates=[max(days)]) if days else pd.DataFrame()
@@ -30,7 +34,14 @@ def load_targets(lake: Lake, *, user: str, site_allow_list: Sequence[str] = ()) 
     shops = _latest(lake, "user_shops")
     sites = [str(s) for s in shops["site_id"].dropna().unique()] if len(shops) else []
     if site_allow_list:
-        sites = [s for s in site_allow_list if not sites or s in sites] or list(site_allow_list)
+        unknown = [s for s in site_allow_list if sites and s not in sites]
+        if unknown:  # asked anyway, each would fail as "shop not found", with advice that does not name INC_SITES
+            examples = ", ".join(sorted(sites)[:3])
+            raise UnknownSitesError(
+                f"INC_SITES names {', '.join(map(repr, unknown))}, not among the account's {len(sites)} sites "
+                f"(/user/shop): set INC_SITES to comma-separated site ids (e.g. {examples}), or unset it for all"
+            )
+        sites = list(site_allow_list)
     allowed = set(sites)
     devices = _targets(_latest(lake, "shop_devices"), allowed, dev_col="devSN")
     dev_site = {t.dev_sn: t.site_id for t in devices}

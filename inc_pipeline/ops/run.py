@@ -26,6 +26,7 @@ from dagster import (
     reconstructable,
 )
 
+from inc_pipeline.defs.failures import INTERRUPTED
 from inc_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags  # noqa: F401 (re-exported)
 from inc_pipeline.errors import UserError
 
@@ -53,8 +54,9 @@ def check_range(start: date, end: date) -> None:
 
 def selection_of(select: str | None) -> AssetSelection:
     """Asset names (`history_day_report`, `marts/guest_daily`) or group names (`guests`, `warehouse`),
-    comma-separated; everything when empty. An unknown name is a one-line error listing the groups."""
-    if not select:
+    comma-separated; everything when None. An unknown name, or none at all, is a one-line error listing the
+    groups (an empty selection would run nothing and still say "done")."""
+    if select is None:
         return AssetSelection.all()
     from inc_pipeline.definitions import defs
 
@@ -63,8 +65,9 @@ def selection_of(select: str | None) -> AssetSelection:
     groups = {graph.get(key).group_name for key in graph.get_all_asset_keys()}
     names = [s.strip() for s in select.split(",") if s.strip()]
     unknown = [n for n in names if n not in keys and n not in groups]
-    if unknown:
-        raise UserError(f"--select: no asset or group named {', '.join(unknown)}; groups: {', '.join(sorted(groups))}")
+    if unknown or not names:
+        problem = f"no asset or group named {', '.join(unknown)}" if unknown else f"{select!r} names nothing"
+        raise UserError(f"--select: {problem}; groups: {', '.join(sorted(groups))} (leave --select out for all)")
     chosen_keys = [AssetKey.from_user_string(n) for n in names if n in keys]
     return AssetSelection.assets(*chosen_keys) | AssetSelection.groups(*[n for n in names if n in groups])
 
@@ -99,20 +102,45 @@ def materialize_selection(selection: AssetSelection, *, tags: dict, raise_on_err
     from inc_pipeline.definitions import defs
     from inc_pipeline.defs.resources import resources_from_env
 
-    from .instance import dagster_instance
-
     result = materialize(
         list(defs.assets or []),
-        instance=dagster_instance(),
+        instance=_run_instance(),
         resources=resources_from_env(),  # built now, so the environment of this call counts
         selection=selection,
         tags=tags,
         raise_on_error=raise_on_error,
         run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
     )
-    if not result.success:
-        raise UserError(_first_failure(result))
+    _raise_failure(result)
     return result
+
+
+def _raise_failure(result) -> None:
+    """A failed run as the CLI reports it: an interrupted one as the interrupt (exit 130), else its first failure."""
+    if result.success:
+        return
+    if was_interrupted(result):
+        raise KeyboardInterrupt
+    raise UserError(_first_failure(result))
+
+
+def was_interrupted(result) -> bool:
+    """Whether a step or the run was interrupted (Ctrl-C, a stop request): in a step, our `fail_at_once` says so;
+    elsewhere (between steps, in the launching process of a parallel run) Dagster's own interrupt error does."""
+    for event in result.all_events:
+        if event.event_type_value == "RUN_CANCELED":
+            return True
+        if not event.is_step_failure:
+            continue
+        error = event.step_failure_data.error
+        while error is not None:
+            if INTERRUPTED in (error.message or "") or error.cls_name in _INTERRUPTS:
+                return True
+            error = error.cause
+    return False
+
+
+_INTERRUPTS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
 
 
 def parallel_job():
@@ -147,7 +175,7 @@ def execute_in_parallel(selection: AssetSelection, *, tags: dict, raise_on_error
     with polling_steps_often():
         result = execute_job(
             reconstructable(parallel_job),
-            instance=_parallel_instance(log_level),
+            instance=_run_instance(log_level),
             # The whole job unless a part is chosen: each step process rebuilds a subset (~0.2 s of CPU a step).
             asset_selection=None if set(keys) == set(graph.get_all_asset_keys()) else keys,
             tags=tags,
@@ -164,26 +192,26 @@ def execute_in_parallel(selection: AssetSelection, *, tags: dict, raise_on_error
                 "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
             },
         )
-    if not result.success:
-        raise UserError(_first_failure(result))
+    _raise_failure(result)
     return result
 
 
-def _parallel_instance(log_level: str) -> DagsterInstance:
-    """The persistent instance, with two settings of its dagster.yaml overridden for this run:
-    - Dagster's own console lines (step workers starting) at `log_level`: each step process logs them through
-      the instance's default logger, which is DEBUG unless told;
+def _run_instance(log_level: str | None = None) -> DagsterInstance:
+    """The persistent instance, with settings of its dagster.yaml overridden for a CLI run:
+    - (parallel runs, `log_level` given) Dagster's own console lines (step workers starting) at `log_level`: each
+      step process logs them through the instance's default logger, which is DEBUG unless told;
     - no capture of the steps' stdout and stderr: it spawned two `tail` and two Python watcher processes per
-      step (~160 in a run), and the pipeline writes nothing there (it logs through Dagster, whose structured
-      event log `dagster dev` still shows in full)."""
+      step (~160 in a parallel run; a Ctrl-C printed the watchers' tracebacks), and the pipeline writes nothing
+      there (it logs through Dagster, whose structured event log `dagster dev` still shows in full)."""
     from dagster._core.instance.ref import InstanceRef  # no public way to override one setting of dagster.yaml
 
     from .instance import dagster_home
 
     overrides = {
-        "python_logs": {"python_log_level": log_level.upper()},
         "compute_logs": {"module": "dagster._core.storage.noop_compute_log_manager", "class": "NoOpComputeLogManager"},
     }
+    if log_level is not None:
+        overrides["python_logs"] = {"python_log_level": log_level.upper()}
     return DagsterInstance.from_ref(InstanceRef.from_dir(str(dagster_home()), overrides=overrides))
 
 
@@ -222,10 +250,14 @@ def _preflight() -> None:
 
 def _check_reachable(base_url: str, timeout: float = 5.0) -> None:
     """A TCP connection to the API host, so an unreachable API fails in seconds instead of after retries."""
-    parts = urlsplit(base_url)
-    if not parts.hostname:
-        raise UserError(f"INC_API_BASE_URL {base_url!r} is not a URL: use e.g. http://host:8000 or `simulator`")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    not_a_url = f"INC_API_BASE_URL {base_url!r} is not an http(s) URL: use e.g. http://host:8000 or `simulator`"
+    try:
+        parts = urlsplit(base_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)  # .port raises on a port out of range
+    except ValueError:
+        raise UserError(not_a_url) from None
+    if not parts.hostname or parts.scheme not in ("http", "https"):
+        raise UserError(not_a_url)
     try:
         socket.create_connection((parts.hostname, port), timeout=timeout).close()
     except OSError as exc:

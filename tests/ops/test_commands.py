@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -157,6 +159,9 @@ def test_replay_refuses_what_was_never_archived(first_run, ops_env, cli):
     outcome = cli("replay", "--table", "auth_history", *RANGE)
     assert outcome.code == 2
     assert "personal data is never archived" in outcome.err
+    # The missing days as a run, not one by one (a year was an 8 KB line), and a command for this table only.
+    assert f"auth_history on {FIRST}..{LAST} (personal" in outcome.err
+    assert outcome.err.rstrip().endswith(f"inc-pipeline run --start {FIRST} --end {LAST} --select auth_history")
 
 
 def test_dotenv_fills_what_the_shell_left_unset_and_dagster_devs_reading_puts_the_file_first(monkeypatch, tmp_path):
@@ -165,12 +170,47 @@ def test_dotenv_fills_what_the_shell_left_unset_and_dagster_devs_reading_puts_th
     from inc_pipeline.cli import load_dotenv
 
     dotenv = tmp_path / ".env"
-    dotenv.write_text("INC_DATA_DIR=/from/file\nINC_SITES=\n# INC_API_KEY=commented\nINC_API_USER='quoted'\n")
+    dotenv.write_text("INC_DATA_DIR=/from/file\nINC_SITES=\n# INC_API_KEY=commented\nINC_API_USER='quo # ted'\n"
+                      "export INC_PII_KEY=exported\nINC_PII_POLICY=drop  # or pseudonymise\n")  # fmt: skip
     monkeypatch.setenv("INC_DATA_DIR", "/from/shell")
-    for name in ("INC_SITES", "INC_API_KEY", "INC_API_USER"):
+    for name in ("INC_SITES", "INC_API_KEY", "INC_API_USER", "INC_PII_KEY", "INC_PII_POLICY"):
         monkeypatch.delenv(name, raising=False)
     load_dotenv(dotenv)
-    assert os.environ["INC_DATA_DIR"] == "/from/shell" and os.environ["INC_API_USER"] == "quoted"
+    assert os.environ["INC_DATA_DIR"] == "/from/shell" and os.environ["INC_API_USER"] == "quo # ted"
+    assert os.environ["INC_PII_KEY"] == "exported" and os.environ["INC_PII_POLICY"] == "drop"
     assert "INC_SITES" not in os.environ and "INC_API_KEY" not in os.environ
     load_dotenv(dotenv, over_the_shell=True)
     assert os.environ["INC_DATA_DIR"] == "/from/file"
+
+
+@pytest.mark.parametrize(
+    ("select", "says"),
+    [(",", "',' names nothing"), (" ", "' ' names nothing"), ("guests,nosuch", "no asset or group named nosuch")],
+)
+def test_a_selection_of_nothing_or_of_an_unknown_name_is_one_line(ops_env, cli, monkeypatch, tmp_path, select, says):
+    """A selection of nothing ran nothing and still said "done"."""
+    monkeypatch.setenv("INC_DATA_DIR", str(tmp_path / "fresh"))
+    outcome = cli("run", *RANGE, "--select", select)
+    lines = [line for line in outcome.err.splitlines() if line.strip()]
+    assert outcome.code == 2 and len(lines) == 1, outcome.err
+    assert lines[0].startswith(f"inc-pipeline run: --select: {says}; groups: ") and "guests" in lines[0]
+    assert not (tmp_path / "fresh" / "lake").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("INC_TIMEZONE", "Mars/Olympus", "is not a time zone: use an IANA name"),
+        ("INC_PARTITIONS_START", "2026/01/01", "is not a date: use YYYY-MM-DD"),
+        ("INC_PARTITIONS_START", "2026-02-30", "is not a date: use YYYY-MM-DD"),
+    ],
+)
+def test_a_partition_setting_the_definitions_cannot_load_is_one_line(tmp_path, name, value, says):
+    """Read when the definitions load (in a fresh process here): a traceback of 50 lines before."""
+    env = {**os.environ, "INC_DATA_DIR": str(tmp_path), name: value}
+    args = [sys.executable, "-c", "from inc_pipeline.cli import main; raise SystemExit(main())",
+            "plan", "--start", "2026-11-01", "--end", "2026-11-02", "--sites", "1"]  # fmt: skip
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 2 and len(lines) == 1, done.stderr[-2000:]
+    assert lines[0].startswith(f"inc-pipeline plan: {name}={value!r} {says}"), lines[0]

@@ -67,6 +67,10 @@ def _assert_nothing_written(data) -> None:
         (["run", "--start", "2026-11-19", "--end", "2026-11-18"], "before --start"),
         (["run", "--start", "19/11/2026", "--end", "2026-11-19"], "is not a date"),
         (["run", "--start", "2026-02-30", "--end", "2026-03-01"], "is not a date"),
+        (["run", "--start", "20261101", "--end", "2026-11-02"], "is not a date"),  # fromisoformat would take it
+        (["run", "--start", "2026-W44-1", "--end", "2026-11-02"], "is not a date"),  # ... and this one
+        (["demo", "--days", "0"], "'0' is not a whole number of 1 or more"),
+        (["plan", "--start", "2026-11-01", "--end", "2026-11-02", "--sites", "-5"], "is not a whole number of 1"),
     ],
 )
 def test_range_mistakes(cli_env, capsys, args, expected):
@@ -93,16 +97,22 @@ def _exit_code(args) -> int:
         ({"INC_API_KEY": "wrong-key"}, "invalid apikey"),
         ({"INC_API_KEY": "revoked-key"}, "apikey disabled"),
         ({"INC_API_BASE_URL": "http://127.0.0.1:9"}, "unreachable"),
+        ({"INC_API_BASE_URL": "http://127.0.0.1:99999"}, "is not an http(s) URL"),
+        ({"INC_API_BASE_URL": "ftp://127.0.0.1:21"}, "is not an http(s) URL"),
+        ({"INC_API_KEY": "sim-\nkey"}, "INC_API_KEY holds a space, a line break"),
     ],
-    ids=["missing-key", "missing-pii-key", "wrong-key", "revoked-key", "unreachable-host"],
+    ids=["missing-key", "missing-pii-key", "wrong-key", "revoked-key", "unreachable-host", "port-out-of-range",
+         "not-http", "key-with-line-break"],  # fmt: skip
 )
 def test_cli_run_fails_with_one_line(cli_env, monkeypatch, capsys, env, expected):
     for name, value in env.items():
         monkeypatch.delenv(name) if value is None else monkeypatch.setenv(name, value)
     day = (cli_env[0].config.end_date - timedelta(days=1)).isoformat()
     assert main(["run", "--start", day, "--end", day, "--select", "user_shops"]) == 2
-    line = _one_line(capsys.readouterr().err)
-    assert expected in line and "sim-key" not in line
+    err = capsys.readouterr().err
+    line = _one_line(err)
+    assert expected in line, err
+    assert "sim-key" not in err and "sim-\nkey" not in err and "sim-\\nkey" not in err  # the key, raw or quoted
     _assert_nothing_written(cli_env[1])
 
 
@@ -116,6 +126,27 @@ def test_a_statistics_endpoint_without_the_account_name_is_one_line(cli_env, mon
     line = _one_line(capsys.readouterr().err)
     assert "history_day_client_count: INC_API_USER is not set" in line, line
     assert ENDPOINTS_BY_ID["history_day_client_count"].path not in cli_env[0].stats()["requests"]
+
+
+def test_a_pasted_key_s_line_end_is_trimmed_and_the_key_works(make_simulator, tmp_path):
+    """A key copied from a Windows file ends in \\r\\n: trimmed, it is the key (and never quoted in an error)."""
+    sim = make_simulator(enforce_limits=False)
+    with IncClient(sim.base_url, sim.api_key + "\r\n", state_dir=tmp_path / "state") as client:
+        assert client.call(ENDPOINTS_BY_ID["user_shops"])  # the simulator refuses any other key (code 1001)
+
+
+def test_a_site_in_inc_sites_the_account_does_not_have_names_inc_sites(cli_env, monkeypatch, capsys):
+    """Asked anyway, the site failed as "shop not found ... refresh the site list", which INC_SITES was not."""
+    sim, data = cli_env
+    day = (sim.config.end_date - timedelta(days=1)).isoformat()
+    assert main(["run", "--start", day, "--end", day, "--select", "user_shops"]) == 0
+    monkeypatch.setenv("INC_SITES", "1001;9999")
+    sim.reset()
+    capsys.readouterr()  # the first run's "done" line
+    assert main(["run", "--start", day, "--end", day, "--select", "history_day_client_count"]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert "INC_SITES names '1001;9999', not among the account's" in line and "unset it for all" in line, line
+    assert sim.stats()["requests"] == {}  # refused before asking
 
 
 # Library path: what the API may answer.
