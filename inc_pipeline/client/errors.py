@@ -11,7 +11,8 @@ from inc_pipeline.errors import UserError
 
 
 class InvalidKeyError(UserError):
-    """The key cannot be sent at all (a line break or a space in it): no request is made."""
+    """The key, or the header it travels in, cannot be sent at all (a line break or a space in it): no request
+    is made."""
 
 
 def _one_line(text: object) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,7 +52,7 @@ class IncClient:
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.header_name = header_name
+        self.header_name = usable_header_name(header_name)
         self._api_key = usable_key(api_key)
         self.timeout = timeout
         self.max_retries = max_retries
@@ -183,6 +184,17 @@ def usable_key(api_key: str) -> str:
             "from INC Cloud (Settings > Open platforms) and set it alone"
         )
     return key
+
+
+def usable_header_name(name: str) -> str:
+    """The header the key travels in: an HTTP token (letters, digits, -_.!#$%&'*+^`|~), or a one-line error;
+    requests would refuse any other name on every attempt, as if the host were unreachable."""
+    if not _HEADER_TOKEN.fullmatch(name):
+        raise InvalidKeyError(f"INC_API_HEADER={name!r} is not a header name: use apikey (what public clients send)")
+    return name
+
+
+_HEADER_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~]+")
 
 
 def _session_for(base_url: str) -> requests.Session:

@@ -9,6 +9,7 @@ the per-endpoint pools keep the processes within the API's limits.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sys
 import warnings
@@ -273,6 +274,15 @@ def _first_failure(result) -> str:
             while error.cause is not None and error.cls_name in ("DagsterExecutionStepExecutionError",):
                 error = error.cause
             message = error.message.strip().splitlines()[-1] if error.message else error.cls_name
-            message = message.removeprefix("dagster._core.definitions.events.Failure: ")
+            message = without_class_path(message)
             return message if message.startswith(f"{event.step_key}:") else f"{event.step_key}: {message}"
     return "the run failed; see `dagster dev` for its logs"
+
+
+def without_class_path(message: str) -> str:
+    """A Dagster error line without the exception's dotted class path in front (`dagster._core.definitions.
+    events.Failure: `, `inc_pipeline.warehouse.build.BuildFailed: `): the user needs what happened, not where."""
+    return _CLASS_PATH.sub("", message, count=1)
+
+
+_CLASS_PATH = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*: ")

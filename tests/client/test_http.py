@@ -224,3 +224,11 @@ def test_a_key_no_header_can_carry_is_refused_before_any_request_without_showing
 def test_an_error_quoting_the_key_escaped_is_masked_too():
     key = "secret\tkey"
     assert redact(f"bad header value: {key!r} and raw {key}", key) == "bad header value: '***' and raw ***"
+
+
+@pytest.mark.parametrize("name", ["api key", "apikey:", "", "ápikey"])
+def test_a_header_name_http_cannot_carry_is_refused_before_any_request(scripted, tmp_path, name):
+    """requests refused it on every attempt, which read as an unreachable host after 15 retries."""
+    with pytest.raises(InvalidKeyError, match="INC_API_HEADER=.* is not a header name: use apikey"):
+        IncClient(scripted.url, API_KEY, header_name=name, state_dir=tmp_path / "state")
+    assert scripted.requests == []

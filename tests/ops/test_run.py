@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from inc_pipeline.ops.run import without_class_path
+
 from .conftest import FIRST, LAST, RANGE, marts
 
 WINDOW_MARTS = ("guest_daily", "dwell_daily", "vendor_daily", "ssid_daily", "traffic_daily", "report_daily")
@@ -72,3 +74,19 @@ def test_bad_ranges_are_refused_clearly(ops_env, cli, args, message):
     outcome = cli("run", *args)
     assert outcome.code == 2
     assert message in outcome.err
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("dagster._core.definitions.events.Failure: user_shops: bad key", "user_shops: bad key"),
+        (
+            "inc_pipeline.warehouse.build.BuildFailed: warehouse not published: guest_daily: impossible",
+            "warehouse not published: guest_daily: impossible",
+        ),
+        ("guest_daily: 3 rows: see inc_pipeline.warehouse", "guest_daily: 3 rows: see inc_pipeline.warehouse"),
+        ("ValueError: no dots, kept", "ValueError: no dots, kept"),
+    ],
+)
+def test_a_failure_line_is_shown_without_the_exception_class_path(line, shown):
+    assert without_class_path(line) == shown
