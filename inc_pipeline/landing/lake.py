@@ -120,6 +120,16 @@ class Lake:
         except (pyarrow.ArrowException, OSError) as error:
             raise _corrupt(path, day, error) from None
 
+    def unreadable(self, table: str) -> list[LakeError]:
+        """The table's partitions whose Parquet footer cannot be read, each as the error a read would raise."""
+        errors = []
+        for day in self.partitions(table):
+            try:
+                self.row_count(table, day)
+            except LakeError as error:
+                errors.append(error)
+        return errors
+
 
 def _table_schema(table: str, schema_columns) -> pyarrow.Schema:
     if isinstance(schema_columns, pyarrow.Schema):
@@ -143,7 +153,10 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 def _corrupt(path: Path, day: date | None, error: Exception) -> LakeError:
     day_text = day.isoformat() if day else path.parent.name.removeprefix("date=")
     reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return LakeError(
-        f"{path} is not readable Parquet ({reason}); re-land the partition: "
-        f"inc-pipeline run --start {day_text} --end {day_text}"
-    )
+    table = path.parent.parent.name
+    endpoint = ENDPOINTS_BY_ID.get(table)
+    if endpoint is not None and not endpoint.is_windowed:  # a snapshot is of the day it was taken: asked today, ...
+        fix = "remove the file: a past snapshot cannot be asked again, and the next run lands today's"
+    else:
+        fix = f"re-land the partition: inc-pipeline run --start {day_text} --end {day_text} --select {table}"
+    return LakeError(f"{path} is not readable Parquet ({reason}); {fix}")

@@ -90,6 +90,11 @@ def landed_lines(lake: Lake) -> list[str]:
     return lines
 
 
+def unreadable_lines(lake: Lake) -> list[str]:
+    """Landed partitions whose Parquet no longer opens (each would fail the next build that reads it)."""
+    return [f"  unreadable: {error}" for endpoint in ENDPOINTS for error in lake.unreadable(endpoint.id)]
+
+
 def quarantine_lines(lake: Lake) -> list[str]:
     """Tables with quarantined rows: partitions, lines, latest day."""
     lines = []
@@ -165,7 +170,7 @@ def print_status() -> int:
         print(f"dagster instance: cannot be opened ({reason}): failing checks and deferred endpoints need write "
               f"access to {dagster_home()}")  # fmt: skip
         checks, deferred = ["  checks: unknown (see the dagster instance line)"], ["  unknown (see above)"]
-    failing = checks + quarantine_lines(lake)
+    failing = checks + unreadable_lines(lake) + quarantine_lines(lake)
     print("failing checks and quarantine:" if failing else "failing checks and quarantine: none")
     if failing:
         print("\n".join(failing))

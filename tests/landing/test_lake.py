@@ -14,6 +14,7 @@ from inc_pipeline.landing import Lake, LakeError, expected_columns, protect, val
 from .helpers import DAY, DAY_START_MS, WINDOW, frame_of, good_record
 
 AP_INFO = endpoint("device_ap_info")
+DAY_COUNT = endpoint("history_day_client_count")
 
 
 def _good(entry, records, partition_date=DAY):
@@ -134,7 +135,19 @@ def test_a_corrupted_file_gives_one_line_naming_it_and_the_fix(tmp_path):
         lake.read("device_ap_info")
     message = str(error.value)
     assert "\n" not in message and str(path) in message
-    assert "inc-pipeline run --start 2026-11-19 --end 2026-11-19" in message
+    # device_ap_info is a snapshot: a past day's cannot be asked again
+    assert message.endswith("remove the file: a past snapshot cannot be asked again, and the next run lands today's")
+    (found,) = lake.unreadable("device_ap_info")  # what `status` lists, without reading the rows
+    assert str(found).startswith(f"{path} is not readable Parquet (") and str(found).endswith("lands today's")
+
+
+def test_a_corrupted_window_partition_names_the_run_that_re_lands_it(tmp_path):
+    lake = Lake(tmp_path)
+    lake.replace_partitions("history_day_client_count", [DAY], [_good(DAY_COUNT, [good_record(DAY_COUNT)])])
+    path = lake.partition_path("history_day_client_count", DAY)
+    path.write_bytes(b"PAR1 this is not parquet")
+    (error,) = lake.unreadable("history_day_client_count")
+    assert str(error).endswith("inc-pipeline run --start 2026-11-19 --end 2026-11-19 --select history_day_client_count")
 
 
 def test_quarantine_is_written_atomically_and_replaced(tmp_path):

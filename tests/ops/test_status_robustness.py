@@ -162,3 +162,20 @@ def test_status_of_a_data_dir_that_does_not_exist_says_so_and_creates_nothing(en
     assert line == (f"inc-pipeline status: INC_DATA_DIR {missing} does not exist: check INC_DATA_DIR, or run "
                     "`inc-pipeline run` (or `inc-pipeline demo`, whose data is in data/demo) first")  # fmt: skip
     assert not missing.exists()
+
+
+def test_status_lists_a_landed_partition_that_no_longer_opens(first_run, ops_env, tmp_path, cli, monkeypatch):
+    """It said "failing checks and quarantine: none" while the next build would fail on the file."""
+    copy = tmp_path / "copy"
+    shutil.copytree(ops_env["data"], copy)
+    part = next((copy / "lake" / "history_day_client_count").glob("date=*/part-0.parquet"))
+    part.write_bytes(b"PAR1 torn")
+    monkeypatch.setenv("INC_DATA_DIR", str(copy))
+    outcome = cli("status")
+    assert outcome.code == 0, outcome.err
+    day = part.parent.name.removeprefix("date=")
+    assert f"  unreadable: {part} is not readable Parquet (" in outcome.out
+    assert f"re-land the partition: inc-pipeline run --start {day} --end {day} --select history_day_client_count" in (
+        outcome.out
+    )
+    assert "failing checks and quarantine: none" not in outcome.out
