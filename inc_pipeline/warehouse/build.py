@@ -156,6 +156,7 @@ def _build_into(
         result.tests = run_tests(con, graph, names, checked)
         result.reconciliations = reconcile(con, _with_present_refs(con, graph), checked)
         _write_build_info(con, version, label, len(graph.models))
+        _write_lake_coverage(con, lake_dir)
         _check_v1_readable(con)
         con.execute("use memory")
         con.execute("detach wh")  # checkpoints: the file is complete and has no WAL before it is renamed
@@ -250,6 +251,21 @@ def _write_build_info(con: duckdb.DuckDBPyConnection, version: int, label: str, 
         "insert into meta.build_info values (?, ?, ?, ?, ?, ?)",
         [version, datetime.now(UTC), label, duckdb.__version__, STORAGE_VERSION, models],
     )
+
+
+def _write_lake_coverage(con: duckdb.DuckDBPyConnection, lake_dir: Path) -> None:
+    """meta.lake_coverage: each landed table's first and last day and how many days landed, as the build saw the
+    lake. A build is as fresh as any other whatever its data, so this is where a reader sees how far data reaches."""
+    rows = []
+    for table in sorted(p for p in lake_dir.iterdir() if p.is_dir()) if lake_dir.is_dir() else ():
+        parts = table.glob("date=*/part-0.parquet")
+        days = sorted(date.fromisoformat(p.parent.name.removeprefix("date=")) for p in parts)
+        if days:
+            rows.append((table.name, days[0], days[-1], len(days)))
+    con.execute("create or replace table meta.lake_coverage "
+                "(table_name varchar, first_day date, last_day date, days integer)")  # fmt: skip
+    if rows:
+        con.executemany("insert into meta.lake_coverage values (?, ?, ?, ?)", rows)
 
 
 def _check_v1_readable(con: duckdb.DuckDBPyConnection) -> None:

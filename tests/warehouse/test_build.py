@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
+from inc_pipeline.catalog import ENDPOINTS_BY_ID
+from inc_pipeline.landing.lake import Lake
 from inc_pipeline.warehouse import DEFAULT_SQL_DIR, BuildFailed, build_warehouse, published_version
 
 from .conftest import DAYS, SITES, guests, land, land_day
@@ -146,3 +148,16 @@ def test_a_blocking_reconciliation_stops_publication(data_dir):
     with pytest.raises(BuildFailed, match="report_daily_vs_guest_daily: 2 rows disagree"):
         build_warehouse(data_dir, source_label=LABEL)
     assert not (data_dir / "warehouse.duckdb").exists()
+
+
+def test_lake_coverage_says_how_far_each_landed_table_reaches(data_dir):
+    """A build over stale data is as fresh as any: meta.lake_coverage says which days the marts could see."""
+    lake = Lake(data_dir)
+    build_warehouse(data_dir, source_label=LABEL)
+    coverage = query(data_dir, "select table_name, first_day, last_day, days from meta.lake_coverage order by 1")
+    landed = {t: lake.partitions(t) for t in ENDPOINTS_BY_ID if lake.partitions(t)}
+    assert coverage == [(t, days[0], days[-1], len(days)) for t, days in sorted(landed.items())] and coverage
+    land_day(data_dir / "lake", DAYS[2])  # a later day lands: the next build reaches it
+    build_warehouse(data_dir, source_label=LABEL, changed_dates=[DAYS[2]])
+    last_days = {day for (day,) in query(data_dir, "select distinct last_day from meta.lake_coverage")}
+    assert DAYS[2] in last_days
