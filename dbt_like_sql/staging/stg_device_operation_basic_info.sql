@@ -15,7 +15,7 @@ renamed as (
         try_cast("devOnlineTime" as bigint) as online_s,
         cast("devLocation" as varchar) as location,
         cast("devAddress" as varchar) as egress_ip,
-        cast("devMAC" as varchar) as dev_mac,
+        nullif(trim(cast("devMAC" as varchar)), '') as dev_mac,  -- AC controllers send "" (field-notes): no MAC
         try_cast("memoryTotalSize" as bigint) as memory_total,
         try_cast("diskTotalSize" as bigint) as disk_total,
         cast("devStatus" as varchar) as dev_status,

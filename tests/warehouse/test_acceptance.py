@@ -20,6 +20,7 @@ from dagster import DagsterInstance, ExecuteInProcessResult, materialize
 
 from inc_pipeline.client import IncClient
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
+from inc_pipeline.landing.macs import canonical_mac
 from inc_pipeline.landing.privacy import pseudonym
 from inc_pipeline.ops.run import RANGE_END_TAG, RANGE_START_TAG, check_range
 from inc_pipeline.simulator import SimulatorServer
@@ -316,11 +317,11 @@ def test_inventories_and_sites_equal_the_snapshots(run, con):
     for device in devices:
         (info,) = run.oracle.device("device_operation_basic_info", device["devSN"])
         sql = ("select site_id, alias_name, dev_model, dev_type, dev_name, software_version, dev_status, online_s, "
-               "egress_ip from marts.device_inventory where dev_sn = ?")  # fmt: skip
+               "egress_ip, dev_mac from marts.device_inventory where dev_sn = ?")  # fmt: skip
         mart = rows(con, sql, device["devSN"])
         assert mart == [(str(device["shopId"]), device["aliasName"], device["devModel"], device["devType"],
                          info["devName"], info["devSoftVersion"], info["devStatus"].lower(), info["devOnlineTime"],
-                         info["devAddress"])]  # fmt: skip
+                         info["devAddress"], canonical_mac(info["devMAC"]) or None)]  # fmt: skip  # "": no MAC (ACs)
         for ap in run.oracle.device("device_ap_info", device["devSN"]):
             mart = rows(con, "select dev_sn, ap_name, ap_status, ap_online_time, ap_mac from marts.ap_inventory "
                              "where ap_sn = ?", ap["apSN"])  # fmt: skip
