@@ -214,6 +214,8 @@ def _create(con: duckdb.DuckDBPyConnection, model: Model, body: str) -> None:
     con.execute(f"create {model.materialization} {model.relation} as {body}")
     if model.materialization == "view":
         con.execute(f"comment on view {model.relation} is '{fingerprint}'")
+    elif model.description:  # what DBeaver, Metabase and Superset show beside the table's name
+        con.execute(f"comment on table {model.relation} is '{model.description.replace(chr(39), chr(39) * 2)}'")
 
 
 def _view_comment(con: duckdb.DuckDBPyConnection, model: Model) -> str | None:

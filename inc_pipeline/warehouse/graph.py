@@ -37,6 +37,7 @@ class Model:
     sources: tuple[str, ...]
     tests: tuple[dict, ...] = ()
     partition_date: str | None = None  # incremental marts: SQL over the mart's columns giving a row's landed day
+    description: str = ""  # the YAML's, shown by BI tools as the table's comment
 
     @property
     def relation(self) -> str:
@@ -143,7 +144,8 @@ def _read_model(path: Path, layer: str) -> Model:
     except GraphError as exc:
         raise GraphError(f"{path.name}: {exc}") from None
     spec = _read_yaml(path.with_suffix(".yml"))
-    model = Model(path.stem, layer, sql, path, refs, sources, tuple(spec.get("tests", ())))
+    model = Model(path.stem, layer, sql, path, refs, sources, tuple(spec.get("tests", ())),
+                  description=str(spec.get("description") or ""))  # fmt: skip
     incremental = spec.get("incremental")
     if incremental is None:
         return model

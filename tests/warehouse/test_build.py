@@ -10,7 +10,7 @@ import pytest
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 from inc_pipeline.landing.lake import Lake
-from inc_pipeline.warehouse import DEFAULT_SQL_DIR, BuildFailed, build_warehouse, published_version
+from inc_pipeline.warehouse import DEFAULT_SQL_DIR, BuildFailed, build_warehouse, load_models, published_version
 
 from .conftest import DAYS, SITES, guests, land, land_day
 
@@ -161,3 +161,12 @@ def test_lake_coverage_says_how_far_each_landed_table_reaches(data_dir):
     build_warehouse(data_dir, source_label=LABEL, changed_dates=[DAYS[2]])
     last_days = {day for (day,) in query(data_dir, "select distinct last_day from meta.lake_coverage")}
     assert DAYS[2] in last_days
+
+
+def test_every_mart_carries_its_yaml_description_as_its_table_comment(data_dir):
+    """BI tools show a table's comment beside its name; the marts had none."""
+    build_warehouse(data_dir, source_label=LABEL)
+    comments = dict(query(data_dir, "select table_name, comment from duckdb_tables() where schema_name = 'marts'"))
+    graph = load_models()
+    marts = {name: model.description for name, model in graph.models.items() if model.layer == "marts"}
+    assert comments == marts and all(marts.values())
