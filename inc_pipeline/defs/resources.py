@@ -23,10 +23,11 @@ DEFAULT_LOOKBACK_DAYS = 2
 
 
 def is_loopback(url: str) -> bool:
-    """True for a URL on this machine (where only the simulator serves the INC API)."""
+    """True for a URL on this machine (where only the simulator serves the INC API); 0.0.0.0 is what a simulator
+    listening on every interface prints, and it reaches this machine too."""
     from urllib.parse import urlsplit
 
-    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
 
 
 class SettingError(UserError):

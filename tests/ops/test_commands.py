@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from inc_pipeline.defs.resources import archive_raw_from_env
+from inc_pipeline.defs.resources import IncApiResource, archive_raw_from_env
 from inc_pipeline.landing.lake import Lake
 
 from .conftest import FIRST, LAST, RANGE, marts
@@ -214,3 +214,15 @@ def test_a_partition_setting_the_definitions_cannot_load_is_one_line(tmp_path, n
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert done.returncode == 2 and len(lines) == 1, done.stderr[-2000:]
     assert lines[0].startswith(f"inc-pipeline plan: {name}={value!r} {says}"), lines[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("http://127.0.0.1:8000", "simulator+http://127.0.0.1:8000"),
+        ("http://0.0.0.0:8000", "simulator+http://0.0.0.0:8000"),  # `simulator --host 0.0.0.0` prints this URL
+        ("http://inccloud-api.intelbras.com.br:8000", "http://inccloud-api.intelbras.com.br:8000"),
+    ],
+)
+def test_data_pulled_from_this_machine_is_labelled_simulated(url, label):
+    assert IncApiResource(base_url=url, api_key="k").source_label == label
