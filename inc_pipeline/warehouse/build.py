@@ -29,7 +29,7 @@ from inc_pipeline.crash import crash_point
 
 from . import incremental
 from .checks import ReconciliationResult, TestResult, reconcile, run_tests
-from .graph import DEFAULT_SQL_DIR, Model, ModelGraph, load_models
+from .graph import DEFAULT_SQL_DIR, GraphError, Model, ModelGraph, load_models
 from .sources import compile_sql
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,7 @@ def _build_into(
         checked = _build_models(con, lake_dir, graph, names, dates, result)
         result.tests = run_tests(con, graph, names, checked)
         result.reconciliations = reconcile(con, _with_present_refs(con, graph), checked)
+        _describe_marts(con, graph)
         _write_build_info(con, version, label, len(graph.models))
         _write_lake_coverage(con, lake_dir)
         _check_v1_readable(con)
@@ -214,8 +215,29 @@ def _create(con: duckdb.DuckDBPyConnection, model: Model, body: str) -> None:
     con.execute(f"create {model.materialization} {model.relation} as {body}")
     if model.materialization == "view":
         con.execute(f"comment on view {model.relation} is '{fingerprint}'")
-    elif model.description:  # what DBeaver, Metabase and Superset show beside the table's name
-        con.execute(f"comment on table {model.relation} is '{model.description.replace(chr(39), chr(39) * 2)}'")
+
+
+def _describe_marts(con: duckdb.DuckDBPyConnection, graph: ModelGraph) -> None:
+    """Each mart's YAML description and column descriptions as its comments, which DBeaver, Metabase and
+    Superset show beside the names; set on every build, so an incremental one (which keeps the tables) has
+    today's text too. A described column the mart lacks fails the build: the description went stale."""
+    present = {row[0] for row in con.execute("select table_name from duckdb_tables() where database_name = 'wh' "
+                                             "and schema_name = 'marts'").fetchall()}  # fmt: skip
+    for model in graph.models.values():
+        if model.layer != "marts" or model.name not in present:
+            continue
+        if model.description:
+            con.execute(f"comment on table {model.relation} is {_quoted(model.description)}")
+        for column, text in model.columns:
+            try:
+                con.execute(f'comment on column {model.relation}."{column}" is {_quoted(text)}')
+            except duckdb.CatalogException:
+                raise GraphError(f"{model.name}.yml describes column {column!r}, which the mart does not have: "
+                                 "fix its `columns:`") from None  # fmt: skip
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _view_comment(con: duckdb.DuckDBPyConnection, model: Model) -> str | None:

@@ -38,6 +38,7 @@ class Model:
     tests: tuple[dict, ...] = ()
     partition_date: str | None = None  # incremental marts: SQL over the mart's columns giving a row's landed day
     description: str = ""  # the YAML's, shown by BI tools as the table's comment
+    columns: tuple[tuple[str, str], ...] = ()  # the YAML's `columns:` (name: description), as column comments
 
     @property
     def relation(self) -> str:
@@ -144,8 +145,12 @@ def _read_model(path: Path, layer: str) -> Model:
     except GraphError as exc:
         raise GraphError(f"{path.name}: {exc}") from None
     spec = _read_yaml(path.with_suffix(".yml"))
+    columns = spec.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise GraphError(f"{path.stem}: `columns:` maps each column name to its description")
     model = Model(path.stem, layer, sql, path, refs, sources, tuple(spec.get("tests", ())),
-                  description=str(spec.get("description") or ""))  # fmt: skip
+                  description=str(spec.get("description") or ""),
+                  columns=tuple((str(name), str(text)) for name, text in columns.items()))  # fmt: skip
     incremental = spec.get("incremental")
     if incremental is None:
         return model
