@@ -231,7 +231,7 @@ def _describe_marts(con: duckdb.DuckDBPyConnection, graph: ModelGraph) -> None:
         for column, text in model.columns:
             try:
                 con.execute(f'comment on column {model.relation}."{column}" is {_quoted(text)}')
-            except duckdb.CatalogException:
+            except (duckdb.CatalogException, duckdb.BinderException):
                 raise GraphError(f"{model.name}.yml describes column {column!r}, which the mart does not have: "
                                  "fix its `columns:`") from None  # fmt: skip
 

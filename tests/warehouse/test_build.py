@@ -10,7 +10,14 @@ import pytest
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 from inc_pipeline.landing.lake import Lake
-from inc_pipeline.warehouse import DEFAULT_SQL_DIR, BuildFailed, build_warehouse, load_models, published_version
+from inc_pipeline.warehouse import (
+    DEFAULT_SQL_DIR,
+    BuildFailed,
+    GraphError,
+    build_warehouse,
+    load_models,
+    published_version,
+)
 
 from .conftest import DAYS, SITES, guests, land, land_day
 
@@ -170,3 +177,28 @@ def test_every_mart_carries_its_yaml_description_as_its_table_comment(data_dir):
     graph = load_models()
     marts = {name: model.description for name, model in graph.models.items() if model.layer == "marts"}
     assert comments == marts and all(marts.values())
+
+
+def test_every_mart_column_carries_its_yaml_description_as_its_comment(data_dir):
+    """BI tools show column comments; each mart's YAML describes every column it produces."""
+    build_warehouse(data_dir, source_label=LABEL)
+    found = query(
+        data_dir,
+        "select table_name, column_name, comment from duckdb_columns() "
+        "where schema_name = 'marts' order by table_name, column_index",
+    )
+    graph = load_models()
+    described = {(m.name, c): text for m in graph.models.values() if m.layer == "marts" for c, text in m.columns}
+    undescribed = [(table, column) for table, column, _ in found if (table, column) not in described]
+    assert found and not undescribed, f"undescribed mart columns: {undescribed}"
+    assert all(comment == described[(table, column)] for table, column, comment in found)
+
+
+def test_a_description_of_a_column_the_mart_lacks_fails_the_build_in_one_line(data_dir, tmp_path):
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(DEFAULT_SQL_DIR, sql_dir)
+    yml = sql_dir / "marts" / "sites.yml"
+    yml.write_text(yml.read_text().replace("columns:\n", "columns:\n  cidade: A column the mart does not have.\n", 1))
+    with pytest.raises(GraphError, match=r"^sites.yml describes column 'cidade', which the mart does not have"):
+        build_warehouse(data_dir, sql_dir, source_label=LABEL)
+    assert not (data_dir / "warehouse.duckdb").exists()
