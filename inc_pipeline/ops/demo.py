@@ -105,4 +105,4 @@ next:
   .venv/bin/duckdb -readonly {path} "select * from marts.guest_daily order by date desc limit 10"
   INC_DATA_DIR={root} DAGSTER_HOME={root}/dagster_home INC_API_BASE_URL=simulator INC_PII_KEY={DEMO_PII_KEY} \\
     .venv/bin/dagster dev -w workspace.yaml     # the same assets, schedules and checks in the UI
-  real account: copy .env.example to .env, fill INC_API_KEY, INC_API_USER, INC_PII_KEY (README.md)""")
+  real account: copy .env.example to .env, uncomment and fill INC_API_KEY, INC_API_USER, INC_PII_KEY (README.md)""")
