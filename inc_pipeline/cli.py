@@ -24,15 +24,23 @@ def parse_day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01") from None
 
 
-def at_least_one(text: str) -> int:
-    """A whole number of 1 or more (days, sites), or a one-line error saying so."""
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
-    return number
+def whole_number(low: int, high: int | None = None, note: str = ""):
+    """An argparse type: a whole number in low..high (or low or more), else a one-line error saying which."""
+    allowed = f"{low}..{high}" if high is not None else f"{low} or more"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of {allowed}{note}")
+        return value
+
+    return parse
+
+
+at_least_one = whole_number(1)  # days, sites
 
 
 def _add_range(parser: argparse.ArgumentParser) -> None:

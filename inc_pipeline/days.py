@@ -26,3 +26,8 @@ def contiguous_runs(days: Iterable[date]) -> list[tuple[date, date]]:
         else:
             runs.append((day, day))
     return runs
+
+
+def runs_text(runs: Iterable[tuple[date, date]]) -> str:
+    """(first, last) runs as `2026-11-01..2026-11-03, 2026-11-05`: a one-day run as its day alone."""
+    return ", ".join(str(first) if first == last else f"{first}..{last}" for first, last in runs)

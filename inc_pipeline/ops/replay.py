@@ -16,7 +16,7 @@ from dagster import AssetSelection
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID, Endpoint
 from inc_pipeline.client import Page, records_of
-from inc_pipeline.days import contiguous_runs
+from inc_pipeline.days import contiguous_runs, runs_text
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.plan import Request, Targets, plan_requests
 from inc_pipeline.extract.run import LandingOptions, land_pages
@@ -41,7 +41,7 @@ def replay_range(table: str, start: date, end: date, *, rebuild: bool = True) ->
     missing = [d for d in days if not any(archive.directory(table, d).glob("request-*.json.gz"))]
     if missing:  # refuse before landing anything: a replay is all or nothing
         why = " (personal data is never archived)" if endpoint.personal_fields else ""
-        runs = ", ".join(str(a) if a == b else f"{a}..{b}" for a, b in contiguous_runs(missing))
+        runs = runs_text(contiguous_runs(missing))
         raise UserError(f"no archived answers for {table} on {runs}{why}; re-land from the API: inc-pipeline run "
                         f"--start {min(missing)} --end {max(missing)} --select {table}")  # fmt: skip
     options = _options()

@@ -16,6 +16,7 @@ import sqlalchemy.exc
 
 from inc_pipeline.catalog import ENDPOINTS, Endpoint
 from inc_pipeline.client import QuotaLedger
+from inc_pipeline.days import runs_text
 from inc_pipeline.errors import UserError
 from inc_pipeline.landing.lake import Lake
 
@@ -82,7 +83,7 @@ def landed_lines(lake: Lake) -> list[str]:
             never.append(endpoint.id)
             continue
         holes = gaps(days) if endpoint.is_windowed else []
-        hole_text = ", ".join(f"{a}" if a == b else f"{a}..{b}" for a, b in holes) or "none"
+        hole_text = runs_text(holes) or "none"
         kind = f"gaps: {hole_text}" if endpoint.is_windowed else "snapshots"
         lines.append(f"  {endpoint.id:38} {days[0]}..{days[-1]} {len(days):>4} days  {kind}")
     if never:

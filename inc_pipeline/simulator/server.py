@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import errno
 import json
 import random
@@ -13,7 +12,7 @@ from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from inc_pipeline.cli import OneLineParser, parse_day
+from inc_pipeline.cli import OneLineParser, parse_day, whole_number
 
 from .config import FaultConfig, SimulatorConfig
 from .context import Call
@@ -225,22 +224,6 @@ MAX_SITES = 10_000
 MAX_AUTH_PER_SITE_DAY = 100_000
 
 
-def _whole(low: int, high: int | None = None, note: str = ""):
-    """An argparse type: a whole number in low..high, or a one-line error saying which numbers to use."""
-    allowed = f"{low}..{high}" if high is not None else f"{low} or more"
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number: use {allowed}{note}") from None
-        if value < low or (high is not None and value > high):
-            raise argparse.ArgumentTypeError(f"{text!r} is out of range: use {allowed}{note}")
-        return value
-
-    return parse
-
-
 def _bind_error(error: OSError, host: str, port: int) -> str | None:
     """The one line for an error binding host:port, or None if the error is not about that."""
     free = "choose another --port (0 picks a free one)"
@@ -258,13 +241,13 @@ def _bind_error(error: OSError, host: str, port: int) -> str | None:
 def run_simulator_cli(argv: list[str] | None = None) -> None:
     """`inc-pipeline simulator --port 8000 [--seed N] [--sites N] [--days N] [--end-date D] [--no-limits]`."""
     parser = OneLineParser(prog="inc-pipeline simulator", description=__doc__)
-    parser.add_argument("--port", type=_whole(0, 65535, "; 0 picks a free one"), default=8000)
+    parser.add_argument("--port", type=whole_number(0, 65535, "; 0 picks a free one"), default=8000)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--seed", type=_whole(0), default=7)
-    parser.add_argument("--sites", type=_whole(0, MAX_SITES), default=3)
-    parser.add_argument("--days", type=_whole(1), default=30)
+    parser.add_argument("--seed", type=whole_number(0), default=7)
+    parser.add_argument("--sites", type=whole_number(0, MAX_SITES), default=3)
+    parser.add_argument("--days", type=whole_number(1), default=30)
     parser.add_argument("--end-date", type=parse_day, default=None, help="last simulated day, YYYY-MM-DD")
-    parser.add_argument("--auth-per-site-day", type=_whole(0, MAX_AUTH_PER_SITE_DAY), default=60)
+    parser.add_argument("--auth-per-site-day", type=whole_number(0, MAX_AUTH_PER_SITE_DAY), default=60)
     parser.add_argument("--api-key", default="sim-key")
     parser.add_argument("--no-limits", action="store_true", help="turn off rate limits and quotas")
     args = parser.parse_args(argv)

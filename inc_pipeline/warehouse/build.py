@@ -26,6 +26,7 @@ import duckdb
 from filelock import FileLock
 
 from inc_pipeline.crash import crash_point
+from inc_pipeline.landing.lake import Lake
 
 from . import incremental
 from .checks import ReconciliationResult, TestResult, reconcile, run_tests
@@ -280,12 +281,11 @@ def _write_build_info(con: duckdb.DuckDBPyConnection, version: int, label: str, 
 def _write_lake_coverage(con: duckdb.DuckDBPyConnection, lake_dir: Path) -> None:
     """meta.lake_coverage: each landed table's first and last day and how many days landed, as the build saw the
     lake. A build is as fresh as any other whatever its data, so this is where a reader sees how far data reaches."""
-    rows = []
-    for table in sorted(p for p in lake_dir.iterdir() if p.is_dir()) if lake_dir.is_dir() else ():
-        parts = table.glob("date=*/part-0.parquet")
-        days = sorted(date.fromisoformat(p.parent.name.removeprefix("date=")) for p in parts)
+    lake, rows = Lake(lake_dir.parent), []
+    for table in sorted(p.name for p in lake_dir.iterdir() if p.is_dir()) if lake_dir.is_dir() else ():
+        days = lake.partitions(table)
         if days:
-            rows.append((table.name, days[0], days[-1], len(days)))
+            rows.append((table, days[0], days[-1], len(days)))
     con.execute("create or replace table meta.lake_coverage "
                 "(table_name varchar, first_day date, last_day date, days integer)")  # fmt: skip
     if rows:
