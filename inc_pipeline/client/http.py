@@ -135,7 +135,10 @@ class IncClient:
             self.stats.add(endpoint.id, calls=1)
             response = self._send(endpoint, body, query)
         try:
-            return unwrap(endpoint.id, response, secret=self._api_key, quota_resets_at=self.quota.resets_at)
+            return unwrap(
+                endpoint.id, response, secret=self._api_key, quota_resets_at=self.quota.resets_at,
+                records_path=("data", *endpoint.records_path) if endpoint.records_path else (),
+            )  # fmt: skip
         except QuotaExhaustedError:
             if per_day:
                 self.quota.mark_spent(endpoint.id, per_day)  # the server knows better than our count

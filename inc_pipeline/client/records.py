@@ -14,12 +14,13 @@ from typing import Any
 
 from inc_pipeline.catalog.model import Endpoint, Shape
 
+from .columnar import ColumnarRecords
 from .errors import ResponseFormatError
 
 _MISSING = object()
 
 
-def records_of(endpoint: Endpoint, data: Any) -> list[dict]:
+def records_of(endpoint: Endpoint, data: Any) -> list[dict] | ColumnarRecords:
     """The records of one answer's `data`, flattened by the endpoint's shape into a list of dicts."""
     node = locate(endpoint, data)
     if node is None:
@@ -73,6 +74,8 @@ def _flatten(shape: Shape, node: Any) -> list[dict]:
         return [{"value": item} for item in _as_list(node)]
     if shape is Shape.OBJECT and isinstance(node, dict):
         return [node]
+    if isinstance(node, ColumnarRecords):
+        return node  # flat records by construction (a list of dicts to every reader), kept as columns
     return [item if isinstance(item, dict) else {"value": item} for item in _as_list(node)]
 
 

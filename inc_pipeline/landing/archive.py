@@ -13,7 +13,7 @@ import gzip
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -92,6 +92,6 @@ class Archive:
 def _strip_secrets(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _strip_secrets(v) for k, v in value.items() if str(k).lower() not in SECRET_KEYS}
-    if isinstance(value, list):
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):  # a list, or records read as columns
         return [_strip_secrets(v) for v in value]
     return value

@@ -25,8 +25,16 @@ _EPOCH = date(1970, 1, 1)
 _MS_PER_DAY = 86_400_000
 
 
-def fast_column(kind: Kind, raw: list, *, casefold: bool = False) -> pd.Series | None:
-    """The landed column of `raw` values of this kind, or None when a value needs the per-cell path."""
+def fast_column(kind: Kind, raw: list | pa.Array, *, casefold: bool = False) -> pd.Series | None:
+    """The landed column of `raw` values of this kind, or None when a value needs the per-cell path.
+
+    `raw` may be an Arrow column (records the client read as columns): text and 64-bit integer columns are
+    converted as they are, exactly as their values would be as a list; any other type goes through the list."""
+    if isinstance(raw, pa.Array):
+        column = _arrow_column(kind, raw, casefold)
+        if column is not None:
+            return column
+        raw = raw.to_pylist()
     types = set(map(type, raw))
     try:
         if kind in (Kind.COUNT, Kind.INTEGER, Kind.EPOCH_MS):
@@ -47,14 +55,19 @@ def fast_column(kind: Kind, raw: list, *, casefold: bool = False) -> pd.Series |
     return text.str.lower() if casefold else text
 
 
-def fast_days(raw: list) -> list[date] | None:
+def fast_days(raw: list | pa.Array) -> list[date] | None:
     """UTC days of ms epochs, when every value is a non-negative int (the per-cell path handles the rest)."""
-    if not raw or set(map(type, raw)) != {int}:
+    if isinstance(raw, pa.Array):
+        if not len(raw) or not pa.types.is_int64(raw.type) or raw.null_count:
+            return None
+        millis = raw.to_numpy()
+    elif not raw or set(map(type, raw)) != {int}:
         return None
-    try:
-        millis = np.fromiter(raw, dtype=np.int64, count=len(raw))
-    except OverflowError:
-        return None
+    else:
+        try:
+            millis = np.fromiter(raw, dtype=np.int64, count=len(raw))
+        except OverflowError:
+            return None
     if (millis < 0).any():
         return None
     days = millis // _MS_PER_DAY
@@ -84,6 +97,29 @@ def integer_text(raw: list) -> pd.Series:
     except (OverflowError, pa.ArrowInvalid):
         return text_series([None if v is None else str(v) for v in raw])
     return pd.Series(pd.arrays.ArrowStringArray(numbers.cast(pa.string())))
+
+
+def _arrow_column(kind: Kind, raw: pa.Array, casefold: bool) -> pd.Series | None:
+    """`fast_column` of a text or int64 Arrow column: what the same values as a list give (None: use the list)."""
+    if pa.types.is_int64(raw.type):  # the list's types are {int} or {int, None}
+        if kind in (Kind.COUNT, Kind.INTEGER, Kind.EPOCH_MS):
+            values = raw.fill_null(0).to_numpy(zero_copy_only=False, writable=True)
+            nulls = raw.is_null().to_numpy(zero_copy_only=False)
+            return pd.Series(pd.arrays.IntegerArray(values, nulls))
+        if kind is Kind.MEASURE:
+            return pd.Series(raw.cast(pa.float64()).to_numpy(zero_copy_only=False, writable=True), dtype="float64")
+        if kind is Kind.SITE_ID or (kind is Kind.TEXT and not casefold):
+            return pd.Series(pd.arrays.ArrowStringArray(raw.cast(pa.string())))
+        return None
+    if not pa.types.is_string(raw.type) or kind in (Kind.COUNT, Kind.INTEGER, Kind.EPOCH_MS, Kind.MEASURE):
+        return None  # numbers as text ("N/A", "12") are read cell by cell, as in a list
+    text = pd.Series(pd.arrays.ArrowStringArray(raw))
+    if kind is Kind.SITE_ID:
+        text = text.str.strip()
+        return text.mask(text == "")
+    if kind is Kind.MAC:
+        return _macs(text)
+    return text.str.lower() if casefold else text
 
 
 def _integers(raw: list, types: set) -> pd.Series | None:

@@ -12,10 +12,12 @@ import json
 import math
 import operator
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 import pandas as pd
+import pyarrow as pa
 
 from inc_pipeline.catalog.model import Endpoint, Period
 
@@ -77,7 +79,7 @@ def to_frame(
             if fast is not None:
                 columns[name] = fast
                 continue
-            values = [_coerce(endpoint, name, i, value, failures) for i, value in enumerate(raw)]
+            values = [_coerce(endpoint, name, i, value, failures) for i, value in enumerate(values_of(raw))]
         columns[name] = pd.Series(values, dtype=pandas_dtype(endpoint, name))
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(records)), copy=False)  # the columns are new: no copy
     seen = fields_seen(records)  # one union of 5,000 key sets serves both drift reports
@@ -89,12 +91,17 @@ def to_frame(
     return frame
 
 
-def field_values(records: list[dict], names: tuple[str, ...] | list[str]) -> dict[str, list]:
+def field_values(records: Sequence[dict], names: tuple[str, ...] | list[str]) -> dict[str, list | pa.Array]:
     """Each field's values over the records (None where a record lacks it), read in one pass when every record
     carries every field, as API answers do: one C-level itemgetter call per record and one transpose, instead
     of a Python-level `get` per field and record (the largest part of normalising a page).
+
+    Records the client read as columns (`client/columnar.py`) give their Arrow columns as they are.
     """
     names = list(dict.fromkeys(names))
+    columns = _columns_of(records)
+    if columns is not None:
+        return {name: columns[name] if name in columns else [None] * len(records) for name in names}
     if len(records) > 1 and len(names) > 1:
         try:
             rows = list(map(operator.itemgetter(*names), records))
@@ -105,9 +112,22 @@ def field_values(records: list[dict], names: tuple[str, ...] | list[str]) -> dic
     return {name: [record.get(name) for record in records] for name in names}
 
 
-def fields_seen(records: list[dict]) -> set[str]:
+def fields_seen(records: Sequence[dict]) -> set[str]:
     """Every field name any record carries (iterating a dict yields its keys: no per-record keys() call)."""
+    columns = _columns_of(records)
+    if columns is not None:
+        return set(columns) if len(records) else set()
     return set().union(*records) if records else set()
+
+
+def _columns_of(records: Sequence[dict]) -> dict[str, pa.Array] | None:
+    """The records' columns when the client read them as columns and no one has turned them into dicts since."""
+    return getattr(records, "columns", None)
+
+
+def values_of(raw: list | pa.Array) -> list:
+    """A column's values as Python objects, for the cell-by-cell path."""
+    return raw.to_pylist() if isinstance(raw, pa.Array) else raw
 
 
 def unknown_fields(endpoint: Endpoint, records: list[dict]) -> set[str]:
@@ -213,7 +233,7 @@ def _context_column(endpoint: Endpoint, column: str, records: list[dict], fields
     if len(record_fields) != 1 or not record_fields[0] or not records:
         return None
     field = record_fields[0]
-    raw = fields[field] if field in fields else [r.get(field) for r in records]
+    raw = fields[field] if field in fields else [r.get(field) for r in records]  # a field outside the catalog
     column_values = fast_column(Kind.SITE_ID, raw)
     return column_values if column_values is not None and column_values.notna().all() else None
 
@@ -241,7 +261,7 @@ def _partition_dates(
     if fast is not None:
         return fast
     dates = []
-    for row, value in enumerate(raw):
+    for row, value in enumerate(values_of(raw)):
         day = partition_day_of(value, period)
         if day is None:
             failures.append(Failure(row, "partition_date", value, f"partition_date_from_{field}"))
