@@ -15,10 +15,10 @@ from dagster import ConfigurableResource, EnvVar
 
 from inc_pipeline.client import DEFAULT_RATE_PER_SECOND, IncClient
 from inc_pipeline.errors import UserError
+from inc_pipeline.landing.privacy import DEFAULT_POLICY, POLICIES
 
 VENDOR_BASE_URL = "http://inccloud-api.intelbras.com.br:8000"  # the manual's host; it states no scheme
 SIMULATOR = "simulator"
-PII_POLICIES = ("pseudonymise", "drop")
 DEFAULT_LOOKBACK_DAYS = 2
 
 
@@ -108,7 +108,7 @@ class PipelineSettings(ConfigurableResource):
     sites: str = ""  # comma-separated allow-list; empty = every site /user/shop returns
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
     pii_key: str = ""
-    pii_policy: str = "pseudonymise"  # or "drop"
+    pii_policy: str = DEFAULT_POLICY  # or "pseudonymise"
     archive_raw: bool = False
 
     @property
@@ -125,9 +125,9 @@ class PipelineSettings(ConfigurableResource):
 
     def checked_pii_policy(self) -> str:
         """The personal-data policy, refused up front when it is neither of the two the landing knows."""
-        if self.pii_policy not in PII_POLICIES:
+        if self.pii_policy not in POLICIES:
             raise SettingError(
-                f"INC_PII_POLICY={self.pii_policy!r} is not a policy: use one of {', '.join(PII_POLICIES)}"
+                f"INC_PII_POLICY={self.pii_policy!r} is not a policy: use one of {', '.join(POLICIES)}"
             )
         return self.pii_policy
 
@@ -199,7 +199,7 @@ def resources_from_env() -> dict:
             sites=_env("INC_SITES", ""),
             lookback_days=lookback_days_from_env(),
             pii_key=_env("INC_PII_KEY", ""),
-            pii_policy=_env("INC_PII_POLICY", "pseudonymise"),
+            pii_policy=_env("INC_PII_POLICY", DEFAULT_POLICY),
             archive_raw=archive_raw_from_env(),
         ),
     }

@@ -23,7 +23,7 @@ from inc_pipeline.crash import crash_point
 from inc_pipeline.landing.archive import Archive
 from inc_pipeline.landing.lake import Lake
 from inc_pipeline.landing.normalise import to_frame
-from inc_pipeline.landing.privacy import client_identifiers, personal_columns, protect
+from inc_pipeline.landing.privacy import DEFAULT_POLICY, client_identifiers, personal_columns, protect
 from inc_pipeline.landing.schemas import expected_columns
 from inc_pipeline.landing.validate import validate
 
@@ -64,7 +64,7 @@ class LandingOptions:
     """How rows are landed: personal-data policy and key, raw-answer archive."""
 
     pii_key: bytes
-    pii_policy: str = "pseudonymise"
+    pii_policy: str = DEFAULT_POLICY
     archive: bool = False
 
 

@@ -23,6 +23,7 @@ from inc_pipeline.extract.run import LandingOptions, land_pages
 from inc_pipeline.extract.targets import load_targets
 from inc_pipeline.landing.archive import Archive
 from inc_pipeline.landing.lake import Lake
+from inc_pipeline.landing.privacy import DEFAULT_POLICY
 
 from .instance import data_dir
 from .run import materialize_selection
@@ -62,7 +63,7 @@ def _options() -> LandingOptions:
     key = os.environ.get("INC_PII_KEY")
     if not key:
         raise UserError("INC_PII_KEY is not set: replay protects personal data with the same key as extraction")
-    return LandingOptions(pii_key=key.encode(), pii_policy=os.environ.get("INC_PII_POLICY") or "pseudonymise")
+    return LandingOptions(pii_key=key.encode(), pii_policy=os.environ.get("INC_PII_POLICY") or DEFAULT_POLICY)
 
 
 def _archived_pages(endpoint: Endpoint, archive: Archive, targets: Targets, day: date):

@@ -41,12 +41,15 @@ def landed(sim_config, tmp_path_factory):
         SimulatorServer(replace(sim_config, enforce_limits=False, sites=1)) as sim,
     ):
         freeze_clock(monkeypatch)
-        results = {e: run([e], sim, data_dir) for e in ("user_shops", "shop_devices")}
+        # Every column landed, personal ones as pseudonyms, so that each can be checked against the answer
+        # (the default policy drops them: tests/extraction/test_privacy.py).
+        every = {"pii_policy": "pseudonymise"}
+        results = {e: run([e], sim, data_dir, **every) for e in ("user_shops", "shop_devices")}
         rest = [e for e in SNAPSHOTS if e not in results]
-        results |= dict.fromkeys(rest, run(rest, sim, data_dir))
-        results |= dict.fromkeys(WINDOWED, run(WINDOWED, sim, data_dir, partition=PARTITION))
+        results |= dict.fromkeys(rest, run(rest, sim, data_dir, **every))
+        results |= dict.fromkeys(WINDOWED, run(WINDOWED, sim, data_dir, partition=PARTITION, **every))
         for endpoint_id, partition in PARTITION_OF.items():
-            results[endpoint_id] = run([endpoint_id], sim, data_dir, partition=partition)
+            results[endpoint_id] = run([endpoint_id], sim, data_dir, partition=partition, **every)
         yield sim, data_dir, results
 
 

@@ -1,8 +1,10 @@
-"""Personal data from auth history never lands in clear: pseudonymised by default, absent with policy "drop"."""
+"""Personal data from auth history never lands in clear: absent by default (policy "drop", the client MAC kept as a
+pseudonym), keyed hashes with policy "pseudonymise"."""
 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 from inc_pipeline.extract.plan import plan_requests
@@ -32,9 +34,9 @@ def _cells(frame: pd.DataFrame) -> set[str]:
     return {str(v) for column in frame.columns for v in frame[column].dropna()}
 
 
-def test_auth_history_lands_no_personal_value_in_clear(fast_sim, tmp_path):
+def test_pseudonymise_policy_lands_each_personal_value_as_its_keyed_hash(fast_sim, tmp_path):
     run(["user_shops"], fast_sim, tmp_path)
-    run(["auth_history"], fast_sim, tmp_path, partition=PARTITION)
+    run(["auth_history"], fast_sim, tmp_path, partition=PARTITION, pii_policy="pseudonymise")
     answer = _raw_answer(fast_sim, tmp_path, tmp_path / "probe")
     clear = _clear_values(answer)
     assert any(r.get("mobile_no") for r in answer) and any(r.get("open_id") for r in answer)
@@ -52,10 +54,11 @@ def test_auth_history_lands_no_personal_value_in_clear(fast_sim, tmp_path):
         assert row["user_mac"] == pseudonym(record["user_mac"].lower().replace("-", ":"), key)
 
 
-def test_quarantined_auth_rows_hold_no_personal_value_in_clear(fast_sim, tmp_path):
+@pytest.mark.parametrize("policy", ["drop", "pseudonymise"])
+def test_quarantined_auth_rows_hold_no_personal_value_in_clear(fast_sim, tmp_path, policy):
     run(["user_shops"], fast_sim, tmp_path)
     fast_sim.set_faults(FaultConfig(rate=1.0, kinds=("bad_values",)))
-    run(["auth_history"], fast_sim, tmp_path, partition=PARTITION)
+    run(["auth_history"], fast_sim, tmp_path, partition=PARTITION, pii_policy=policy)
     fast_sim.set_faults(FaultConfig())
     clear = _clear_values(_raw_answer(fast_sim, tmp_path, tmp_path / "probe"))
     quarantined = lake(tmp_path).read_quarantine("auth_history", day())
@@ -63,9 +66,9 @@ def test_quarantined_auth_rows_hold_no_personal_value_in_clear(fast_sim, tmp_pat
     assert not clear & _cells(quarantined)
 
 
-def test_drop_policy_lands_no_personal_column_but_the_pseudonymised_mac(fast_sim, tmp_path):
+def test_by_default_no_personal_column_lands_but_the_pseudonymised_mac(fast_sim, tmp_path):
     run(["user_shops"], fast_sim, tmp_path)
-    run(["auth_history"], fast_sim, tmp_path, partition=PARTITION, pii_policy="drop")
+    run(["auth_history"], fast_sim, tmp_path, partition=PARTITION)  # no INC_PII_POLICY: the default, drop
     path = tmp_path / "lake" / "auth_history" / f"date={PARTITION}" / "part-0.parquet"
     landed = pd.read_parquet(path)
     assert len(landed) > 0

@@ -212,7 +212,7 @@ def test_pseudonym_columns_are_written_without_a_dictionary_and_the_others_with_
 
     entry = endpoint("auth_history")
     records = [good_record(entry, n) for n in range(50)]
-    frame = protect(entry, _good(entry, records), key=b"k")
+    frame = protect(entry, _good(entry, records), key=b"k", policy="pseudonymise")
     lake = Lake(tmp_path)
     with lake.partition_writer("auth_history", dates=[DAY]) as writer:
         writer.add(frame)

@@ -47,7 +47,7 @@ def test_simulator_answers_land(simulator, tmp_path, endpoint_id):
                 result = validate(entry, frame, window=(start_ms, start_ms + DAY_MS))
                 assert not result.drift.unknown_fields, result.drift
                 quarantined += len(result.quarantined)
-                writer.add(protect(entry, result.good, key=b"test-key"))
+                writer.add(protect(entry, result.good, key=b"test-key", policy="pseudonymise"))
     assert quarantined == 0
     landed = lake.read(entry.id)
     assert lake.row_count(entry.id, day) == len(landed) == sum(writer.rows.values()) > 0

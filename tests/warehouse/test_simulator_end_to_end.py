@@ -29,7 +29,8 @@ def _land_site_day(client, lake, simulator, endpoint_id, site_id, day) -> list[d
             frame = to_frame(
                 entry, page.records, context={"site_id": site_id}, partition_date=day, extracted_at=datetime.now(UTC)
             )
-            writer.add(protect(entry, validate(entry, frame, window=(start_ms, start_ms + DAY_MS)).good, key=b"k"))
+            good = validate(entry, frame, window=(start_ms, start_ms + DAY_MS)).good
+            writer.add(protect(entry, good, key=b"k", policy="pseudonymise"))
     return answered
 
 
