@@ -164,6 +164,16 @@ class PartitionWriter:
     def _drop_seen(self, day: date, positions, fingerprints: list[int], ordinals: list[int], size: int):
         """The positions whose key their request did not land in this write or the one before (None: all of them,
         when nothing repeats)."""
+        rows = range(size) if positions is None else positions.tolist()
+        if rows and ordinals[rows[0]] == ordinals[rows[-1]]:  # one request (they never decrease): sets decide
+            request = ordinals[rows[0]]
+            keys = fingerprints if positions is None else [fingerprints[row] for row in rows]
+            fresh = set(keys)
+            seen = self._seen.setdefault((day, request), set())
+            before = self._seen_before.get((day, request), ())
+            if len(fresh) == len(keys) and fresh.isdisjoint(seen) and fresh.isdisjoint(before):
+                seen |= fresh  # nothing repeats, as on most pages: no loop over the rows
+                return positions
         keep = []
         request, seen, seen_before = None, None, None
         for position in range(size) if positions is None else positions.tolist():
