@@ -86,6 +86,20 @@ def test_repeated_keys_keep_the_last_and_are_counted_not_quarantined():
     assert result.good["apName"].tolist() == ["renamed", "apName-1"]
 
 
+def test_auth_keys_sharing_a_start_time_are_told_apart_by_the_rest_of_the_key():
+    """The start time alone decides only when it repeats nowhere; where it does, the whole key decides."""
+    entry = endpoint("auth_history")
+    same_time = [
+        good_record(entry, 0),
+        good_record(entry, 1) | {"access_start_time": good_record(entry, 0)["access_start_time"]},
+    ]
+    result = validate(entry, frame_of(entry, same_time), window=WINDOW)
+    assert result.duplicates_dropped == 0 and len(result.good) == 2
+    repeated = [good_record(entry, 0), good_record(entry, 1), good_record(entry, 0) | {"vendor": "later"}]
+    result = validate(entry, frame_of(entry, repeated), window=WINDOW)
+    assert result.duplicates_dropped == 1 and result.good["vendor"].tolist() == ["vendor-1", "later"]
+
+
 def test_a_missing_key_is_quarantined():
     entry = endpoint("device_ap_info")
     record = good_record(entry)
