@@ -11,9 +11,11 @@ from datetime import date
 from pathlib import Path
 
 
-def inc_auth(base_url: str, api_key: str, data_dir: str, sites: list[str], days: list[str], pace: bool = False):
-    """inc-pipeline: plan auth_history for `days`, fetch + validate + pseudonymise + land Parquet, stage in DuckDB
-    (the warehouse's staging model over the lake).
+def inc_auth(
+    base_url: str, api_key: str, data_dir: str, sites: list[str], days: list[str], pace: bool = False, pii_policy=None
+):
+    """inc-pipeline: plan auth_history for `days`, fetch + validate + protect personal data + land Parquet, stage
+    in DuckDB (the warehouse's staging model over the lake). `pii_policy` None: the pipeline's default.
 
     `pace=False` turns the client's 1/second pacing off (the simulator runs with limits off): the benchmark
     measures the pipeline's own cost, as dlt's is measured without pacing."""
@@ -24,13 +26,15 @@ def inc_auth(base_url: str, api_key: str, data_dir: str, sites: list[str], days:
     from inc_pipeline.extract.plan import Targets, plan_requests
     from inc_pipeline.extract.run import LandingOptions, land_requests
     from inc_pipeline.landing.lake import Lake
+    from inc_pipeline.landing.privacy import DEFAULT_POLICY
     from inc_pipeline.warehouse import build_warehouse
 
     auth, wanted = ENDPOINTS_BY_ID["auth_history"], [date.fromisoformat(d) for d in days]
     requests = plan_requests(auth, Targets(sites=tuple(sites), user="demo"), days=wanted)
     lake = Lake(data_dir)
     with IncClient(base_url, api_key, state_dir=Path(data_dir) / "state", paced=pace) as client:
-        report = land_requests(client, auth, requests, lake, LandingOptions(pii_key=b"bench"), partition_dates=wanted)
+        options = LandingOptions(pii_key=b"bench", pii_policy=pii_policy or DEFAULT_POLICY)
+        report = land_requests(client, auth, requests, lake, options, partition_dates=wanted)
     # Stage as the pipeline does: the warehouse's staging model (a view over the landed Parquet, its tests run),
     # built and published atomically; then read every staged row back through DuckDB.
     build_warehouse(data_dir, source_label="http://bench", select=["stg_auth_history"])
