@@ -3,6 +3,8 @@ pseudonym), keyed hashes with policy "pseudonymise"."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 import pytest
 
@@ -77,3 +79,22 @@ def test_by_default_no_personal_column_lands_but_the_pseudonymised_mac(fast_sim,
     assert not dropped & set(landed.columns)
     assert landed["user_mac"].str.fullmatch(r"[0-9a-f]{32}").all()
     assert not _clear_values(_raw_answer(fast_sim, tmp_path, tmp_path / "probe")) & _cells(landed)
+
+
+def test_days_landed_under_either_policy_build_one_warehouse(fast_sim, tmp_path):
+    """A change of policy leaves earlier partitions as they were landed; the warehouse reads both layouts."""
+    import duckdb
+
+    from inc_pipeline.warehouse import build_warehouse
+
+    before = (day() - timedelta(days=1)).isoformat()
+    run(["user_shops"], fast_sim, tmp_path)
+    run(["auth_history"], fast_sim, tmp_path, partition=before, pii_policy="pseudonymise")
+    run(["auth_history"], fast_sim, tmp_path, partition=PARTITION)  # the default: drop
+    landed = {d: lake(tmp_path).read("auth_history", dates=[day(d)]) for d in (before, PARTITION)}
+    assert "mobile_no" in landed[before].columns and "mobile_no" not in landed[PARTITION].columns
+    build_warehouse(tmp_path, source_label=fast_sim.base_url)
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        utc_day = "strftime(timezone('UTC', session_start), '%Y-%m-%d')"
+        sessions = dict(con.execute(f"select {utc_day}, count(*) from marts.auth_sessions group by 1").fetchall())
+    assert sessions == {d: len(frame) for d, frame in landed.items()}
