@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="inc-pipeline", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    sim = commands.add_parser("simulator", help="serve the INC Cloud simulator on loopback", add_help=False)
+    sim = commands.add_parser(
+        "simulator", help="serve the INC Cloud simulator (on loopback unless --host says otherwise)", add_help=False
+    )
     sim.add_argument("simulator_args", nargs=argparse.REMAINDER, help="--port N --seed N --sites N --days N ...")
 
     run = commands.add_parser("run", help="extract the days from --start to --end and build the warehouse")

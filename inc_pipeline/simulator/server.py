@@ -242,7 +242,9 @@ def run_simulator_cli(argv: list[str] | None = None) -> None:
     """`inc-pipeline simulator --port 8000 [--seed N] [--sites N] [--days N] [--end-date D] [--no-limits]`."""
     parser = OneLineParser(prog="inc-pipeline simulator", description=__doc__)
     parser.add_argument("--port", type=whole_number(0, 65535, "; 0 picks a free one"), default=8000)
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on: 127.0.0.1 (loopback only) or, e.g., 0.0.0.0 (all)"
+    )
     parser.add_argument("--seed", type=whole_number(0), default=7)
     parser.add_argument("--sites", type=whole_number(0, MAX_SITES), default=3)
     parser.add_argument("--days", type=whole_number(1), default=30)
