@@ -1,10 +1,15 @@
--- Access points as last seen (latest device_ap_info snapshot per AP), with their latest GPS position.
+-- Access points as last seen (latest device_ap_info snapshot per AP), with their latest GPS position and the site
+-- of their device as last seen.
 with access_points as (
     select * from {{ ref('stg_device_ap_info') }}
 ),
 
 gps as (
     select * from {{ ref('int_ap_gps_latest') }}
+),
+
+devices as (
+    select * from {{ ref('device_inventory') }}
 ),
 
 latest as (
@@ -17,6 +22,7 @@ final as (
     select
         latest.ap_sn,
         latest.dev_sn,
+        devices.site_id,
         latest.ap_name,
         latest.ap_model,
         latest.ap_ip,
@@ -36,6 +42,7 @@ final as (
         latest.partition_date as snapshot_date
     from latest
     left join gps on latest.ap_sn = gps.ap_sn
+    left join devices on latest.dev_sn = devices.dev_sn
 )
 
 select * from final

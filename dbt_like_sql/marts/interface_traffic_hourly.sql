@@ -1,4 +1,5 @@
--- Device interface traffic per device and UTC hour: volumes summed (Kb), speeds averaged and peaked (Kbps).
+-- Device interface traffic per device and UTC hour: volumes summed (Kb), speeds averaged and peaked (Kbps), with
+-- the device's site as last seen.
 with samples as (
     select * from {{ ref('stg_device_interface_flow') }}
 ),
@@ -19,8 +20,24 @@ hourly as (
     group by dev_sn, date_trunc('hour', updated_at)
 ),
 
+devices as (
+    select * from {{ ref('device_inventory') }}
+),
+
 final as (
-    select * from hourly
+    select
+        hourly.dev_sn,
+        devices.site_id,
+        hourly.hour,
+        hourly.samples,
+        hourly.down_kb,
+        hourly.up_kb,
+        hourly.avg_speed_down_kbps,
+        hourly.avg_speed_up_kbps,
+        hourly.max_speed_down_kbps,
+        hourly.max_speed_up_kbps
+    from hourly
+    left join devices on hourly.dev_sn = devices.dev_sn
 )
 
 select * from final

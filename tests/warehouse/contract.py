@@ -27,7 +27,7 @@ MARTS: dict[str, tuple[str, ...]] = {
     ),
     "traffic_daily": ("site_id", "date", "rx_mb", "tx_mb", "avg_rx_mb", "avg_tx_mb"),
     "interface_traffic_hourly": (
-        "dev_sn", "hour", "samples", "down_kb", "up_kb", "avg_speed_down_kbps", "avg_speed_up_kbps",
+        "dev_sn", "site_id", "hour", "samples", "down_kb", "up_kb", "avg_speed_down_kbps", "avg_speed_up_kbps",
         "max_speed_down_kbps", "max_speed_up_kbps",
     ),
     "device_inventory": (
@@ -36,7 +36,7 @@ MARTS: dict[str, tuple[str, ...]] = {
         "online_s", "snapshot_date",
     ),
     "ap_inventory": (
-        "ap_sn", "dev_sn", "ap_name", "ap_model", "ap_ip", "ap_mac", "software_version", "ap_status",
+        "ap_sn", "dev_sn", "site_id", "ap_name", "ap_model", "ap_ip", "ap_mac", "software_version", "ap_status",
         "ap_status_name", "ap_online_time", "longitude", "latitude", "elevation", "gps_obtained_at", "snapshot_date",
     ),
     "sites": (

@@ -296,6 +296,7 @@ def test_no_personal_value_reaches_the_warehouse(run, con):
 
 
 def test_interface_traffic_hourly(run, con):
+    site_of = {device["devSN"]: str(device["shopId"]) for device in run.oracle.devices(run.sites)}
     for sn, day in zip(_devices(con), (FIRST, date(2026, 10, 31), LAST), strict=False):
         points = run.oracle.device("device_interface_flow", sn, day)
         expected = {utc_hour(p["updateTime"]): (1, p["downFlow"], p["upFlow"], p["speedDown"], p["speedUp"])
@@ -304,6 +305,8 @@ def test_interface_traffic_hourly(run, con):
                "from marts.interface_traffic_hourly where dev_sn = ? and hour >= ? and hour < ?")  # fmt: skip
         mart = {hour: tuple(rest) for hour, *rest in rows(con, sql, sn, *hours_of(day))}
         assert len(expected) == 24 and mart == expected, (sn, day)
+        sites = rows(con, "select distinct site_id from marts.interface_traffic_hourly where dev_sn = ?", sn)
+        assert sites == [(site_of[sn],)], (sn, sites)  # the device's site in the API's /shop/device
 
 
 def _devices(con) -> list[str]:
@@ -323,9 +326,10 @@ def test_inventories_and_sites_equal_the_snapshots(run, con):
                          info["devName"], info["devSoftVersion"], info["devStatus"].lower(), info["devOnlineTime"],
                          info["devAddress"], canonical_mac(info["devMAC"]) or None)]  # fmt: skip  # "": no MAC (ACs)
         for ap in run.oracle.device("device_ap_info", device["devSN"]):
-            mart = rows(con, "select dev_sn, ap_name, ap_status, ap_online_time, ap_mac from marts.ap_inventory "
-                             "where ap_sn = ?", ap["apSN"])  # fmt: skip
-            assert mart == [(device["devSN"], ap["apName"], ap["apStatus"], ap["apOnlineTime"], ap["apMAC"].lower())]
+            mart = rows(con, "select dev_sn, site_id, ap_name, ap_status, ap_online_time, ap_mac "
+                             "from marts.ap_inventory where ap_sn = ?", ap["apSN"])  # fmt: skip
+            assert mart == [(device["devSN"], str(device["shopId"]), ap["apName"], ap["apStatus"], ap["apOnlineTime"],
+                             ap["apMAC"].lower())]  # fmt: skip
         for gps in run.oracle.device("ap_gps_by_device_sn", device["devSN"]):
             mart = rows(con, "select longitude, latitude from marts.ap_inventory where ap_sn = ?", gps["apSN"])
             assert mart == [approx((float(gps["apLongitude"]), float(gps["apLatitude"])))]

@@ -42,7 +42,9 @@ def test_lineage_reaches_the_endpoints_through_intermediate_models():
     lineage = load_models().lineage()
     assert lineage["guest_daily"] == ("history_day_client_count",)
     assert lineage["dwell_daily"] == ("history_client_stay_avg_duration", "history_client_stay_duration_ratio")
-    assert lineage["ap_inventory"] == ("ap_gps_by_ap_sn", "ap_gps_by_device_sn", "device_ap_info")
+    assert lineage["ap_inventory"] == (
+        "ap_gps_by_ap_sn", "ap_gps_by_device_sn", "device_ap_info", "device_operation_basic_info", "shop_devices",
+    )  # fmt: skip
 
 
 def test_upstream_selects_a_model_with_its_ancestors():
