@@ -49,10 +49,7 @@ def fast_column(kind: Kind, raw: list | pa.Array, *, casefold: bool = False) -> 
         return integer_text(raw)
     if not types <= {str, _NONE}:
         return None
-    text = text_series(raw)
-    if kind is Kind.MAC:
-        return _macs(text)
-    return text.str.lower() if casefold else text
+    return _text_column(kind, text_series(raw), casefold)
 
 
 def fast_days(raw: list | pa.Array) -> list[date] | None:
@@ -89,11 +86,11 @@ def matches(text: pd.Series, pattern: str) -> pa.BooleanArray:
     return pc.match_substring_regex(pa.array(text.array, type=pa.string()), pattern)
 
 
-def integer_text(raw: list) -> pd.Series:
-    """int/None values as decimal text (what `str` gives), converted by pyarrow rather than a `str` call each;
-    integers beyond 64 bits, which Arrow cannot hold, take `str`."""
+def integer_text(raw: list | pa.Int64Array) -> pd.Series:
+    """int/None values (or an Arrow int64 column) as decimal text (what `str` gives), converted by pyarrow rather
+    than a `str` call each; integers beyond 64 bits, which Arrow cannot hold, take `str`."""
     try:
-        numbers = pa.array(raw, type=pa.int64())
+        numbers = raw if isinstance(raw, pa.Array) else pa.array(raw, type=pa.int64())
     except (OverflowError, pa.ArrowInvalid):
         return text_series([None if v is None else str(v) for v in raw])
     return pd.Series(pd.arrays.ArrowStringArray(numbers.cast(pa.string())))
@@ -109,11 +106,16 @@ def _arrow_column(kind: Kind, raw: pa.Array, casefold: bool) -> pd.Series | None
         if kind is Kind.MEASURE:
             return pd.Series(raw.cast(pa.float64()).to_numpy(zero_copy_only=False, writable=True), dtype="float64")
         if kind is Kind.SITE_ID or (kind is Kind.TEXT and not casefold):
-            return pd.Series(pd.arrays.ArrowStringArray(raw.cast(pa.string())))
+            return integer_text(raw)
         return None
     if not pa.types.is_string(raw.type) or kind in (Kind.COUNT, Kind.INTEGER, Kind.EPOCH_MS, Kind.MEASURE):
         return None  # numbers as text ("N/A", "12") are read cell by cell, as in a list
-    text = pd.Series(pd.arrays.ArrowStringArray(raw))
+    return _text_column(kind, pd.Series(pd.arrays.ArrowStringArray(raw)), casefold)
+
+
+def _text_column(kind: Kind, text: pd.Series, casefold: bool) -> pd.Series:
+    """Text of this kind as it lands: site ids trimmed ("" is no site), MACs canonical, the rest as sent
+    (lower-cased where a rule says so)."""
     if kind is Kind.SITE_ID:
         text = text.str.strip()
         return text.mask(text == "")
@@ -140,8 +142,7 @@ def _site_ids(raw: list, types: set) -> pd.Series | None:
     if types <= {int, _NONE}:
         return integer_text(raw)
     if types <= {str, _NONE}:
-        text = text_series(raw).str.strip()
-        return text.mask(text == "")
+        return _text_column(Kind.SITE_ID, text_series(raw), casefold=False)
     return None
 
 

@@ -176,7 +176,7 @@ class PartitionWriter:
                 return positions
         keep = []
         request, seen, seen_before = None, None, None
-        for position in range(size) if positions is None else positions.tolist():
+        for position in rows:
             ordinal = ordinals[position]
             if ordinal != request:
                 request, seen = ordinal, self._seen.setdefault((day, ordinal), set())
@@ -185,7 +185,7 @@ class PartitionWriter:
             if fingerprint not in seen and fingerprint not in seen_before:
                 seen.add(fingerprint)
                 keep.append(position)
-        dropped = (size if positions is None else len(positions)) - len(keep)
+        dropped = len(rows) - len(keep)
         self.duplicates_dropped += dropped
         return positions if dropped == 0 else np.array(keep, dtype=np.int64)
 

@@ -76,7 +76,7 @@ def validate(endpoint: Endpoint, frame: pd.DataFrame, *, window: tuple[int, int]
 
 
 def _drop_repeated_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
-    if len(frame) < 2 or _some_column_unique(frame, key):
+    if len(frame) < 2 or _first_numeric_key_unique(frame, key):
         return frame, 0
     repeated = frame.duplicated(subset=list(key), keep="last")
     if not repeated.any():
@@ -85,7 +85,7 @@ def _drop_repeated_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> tuple[pd.D
     return frame.loc[~repeated], int(repeated.sum())
 
 
-def _some_column_unique(frame: pd.DataFrame, key: tuple[str, ...]) -> bool:
+def _first_numeric_key_unique(frame: pd.DataFrame, key: tuple[str, ...]) -> bool:
     """Whether the first numeric key column alone repeats no value, so that no key can repeat (a page of
     authentications: access_start_time, in ms). A cheap answer for most pages, where `duplicated` over every
     key column cost as much as the rest of this module."""
