@@ -122,7 +122,7 @@ def _land_all(endpoint, pages, lake: Lake, options, partition_dates, report: Lan
         batch = Batch(endpoint)
 
         def land() -> None:
-            _land_batch(endpoint, batch, writer, quarantine, report, options)
+            _land_batch(endpoint, batch, writer, quarantine, report, options, columns)
 
         previous, furthest = None, None
         for request, page in pages:
@@ -143,7 +143,7 @@ def _land_all(endpoint, pages, lake: Lake, options, partition_dates, report: Lan
                 land()  # before normalising the page, so that memory never holds more rows than the budget
             frame = to_frame(
                 endpoint, page.records, context=request.context, partition_date=request.partition_date,
-                extracted_at=extracted_at,
+                extracted_at=extracted_at, columns=columns,
             )  # fmt: skip
             notes = take_notes(frame)
             if not batch.joins(frame, request):
@@ -204,12 +204,13 @@ def _archive_day(request: Request) -> date:
     return _day_of_ms(request.window[0])
 
 
-def _land_batch(endpoint, batch: Batch, writer, quarantine, report: LandingReport, options) -> None:
+def _land_batch(endpoint, batch: Batch, writer, quarantine, report: LandingReport, options, columns) -> None:
     if not batch.frames:
         return
     frame = batch.frame()
     # Without an in-window rule the schema does not depend on the window: one schema for every batch.
-    result = validate(endpoint, frame, window=batch.requests[0].window if batch.windowed else None)
+    window = batch.requests[0].window if batch.windowed else None
+    result = validate(endpoint, frame, window=window, columns=columns)  # the columns that land: see `to_frame`
     report.unknown_fields |= result.drift.unknown_fields
     report.missing_fields |= result.drift.missing_fields
     report.duplicates_dropped += result.duplicates_dropped

@@ -51,25 +51,30 @@ def to_frame(
     context: dict,
     partition_date: date | None,
     extracted_at: datetime,
+    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The landed frame of one answer's records (columns = `expected_columns(endpoint)`, in order).
 
     `context` names what the request was about (`site_id`, `dev_sn`, `ap_sn`, `ssid`). `partition_date` None
     (a multi-day window) derives each row's date from `endpoint.series_time_field` and `series_period`.
+    `columns`: build only these (in the table's order), when the others will not land (personal columns under
+    the `drop` policy: normalising and validating them was a third of a page's cost). Drift still reads every
+    field of the records.
     """
     failures: list[Failure] = []
-    columns: dict[str, pd.Series] = {}
+    built: dict[str, pd.Series] = {}
+    wanted = [name for name in expected_columns(endpoint) if columns is None or name in columns]
     fields = field_values(records, endpoint.fields)
-    for name in expected_columns(endpoint):
+    for name in wanted:
         if name == "partition_date":
             values = _partition_dates(endpoint, records, partition_date, failures, fields)
         elif name == "extracted_at":  # one instant for the whole answer: broadcast, not 5,000 Timestamps
-            columns[name] = pd.Series(_utc(extracted_at), index=pd.RangeIndex(len(records)), dtype=UTC_TIMESTAMP)
+            built[name] = pd.Series(_utc(extracted_at), index=pd.RangeIndex(len(records)), dtype=UTC_TIMESTAMP)
             continue
         elif name in context_columns(endpoint):
             fast = _context_column(endpoint, name, records, fields)
             if fast is not None:
-                columns[name] = fast
+                built[name] = fast
                 continue
             values = [_context_value(endpoint, name, record, context) for record in records]
         else:
@@ -77,11 +82,11 @@ def to_frame(
             casefold = any(rule.casefold for rule in rules_of(endpoint, name))
             fast = fast_column(column_kind(endpoint, name), raw, casefold=casefold)
             if fast is not None:
-                columns[name] = fast
+                built[name] = fast
                 continue
             values = [_coerce(endpoint, name, i, value, failures) for i, value in enumerate(values_of(raw))]
-        columns[name] = pd.Series(values, dtype=pandas_dtype(endpoint, name))
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(records)), copy=False)  # the columns are new: no copy
+        built[name] = pd.Series(values, dtype=pandas_dtype(endpoint, name))
+    frame = pd.DataFrame(built, index=pd.RangeIndex(len(records)), copy=False)  # the columns are new: no copy
     seen = fields_seen(records)  # one union of 5,000 key sets serves both drift reports
     frame.attrs[ATTRS_KEY] = {
         "failures": failures,

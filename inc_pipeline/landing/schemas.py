@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 import pandas as pd
 import pandera.pandas as pa
@@ -77,24 +78,31 @@ _SCHEMAS: dict[tuple, tuple[Endpoint, pa.DataFrameSchema]] = {}
 _SCHEMAS_KEPT = 256
 
 
-def schema_for(endpoint: Endpoint, *, window: tuple[int, int] | None = None) -> pa.DataFrameSchema:
-    """The pandera schema of the landed table; with `window`, ms epochs must fall in [start, end).
+def schema_for(
+    endpoint: Endpoint, *, window: tuple[int, int] | None = None, columns: Sequence[str] | None = None
+) -> pa.DataFrameSchema:
+    """The pandera schema of the landed table; with `window`, ms epochs must fall in [start, end); with
+    `columns`, of those columns only (in the table's order), for a table whose personal columns do not land.
 
-    Built once per endpoint and window, not once per page (building one costs tens of milliseconds)."""
-    cached = _SCHEMAS.get((endpoint.id, window))
+    Built once per endpoint, window and columns, not once per page (building one costs tens of milliseconds).
+    The key's uniqueness is not part of it: `validate` keeps the last of a repeated key before the schema runs,
+    so pandera's own check (a second `duplicated` over the key columns) could never fail: a repeat it keeps has
+    a key part missing, which the key columns' non-null check fails."""
+    wanted = tuple(c for c in expected_columns(endpoint) if columns is None or c in columns)
+    cached = _SCHEMAS.get((endpoint.id, window, wanted))
     if cached is not None and cached[0] == endpoint:
         return cached[1]
     if len(_SCHEMAS) >= _SCHEMAS_KEPT:
         _SCHEMAS.clear()
-    schema = _build_schema(endpoint, window)
-    _SCHEMAS[(endpoint.id, window)] = (endpoint, schema)
+    schema = _build_schema(endpoint, window, wanted)
+    _SCHEMAS[(endpoint.id, window, wanted)] = (endpoint, schema)
     return schema
 
 
-def _build_schema(endpoint: Endpoint, window: tuple[int, int] | None) -> pa.DataFrameSchema:
+def _build_schema(endpoint: Endpoint, window: tuple[int, int] | None, wanted: tuple[str, ...]) -> pa.DataFrameSchema:
     key = landing_key(endpoint)
     columns = {}
-    for name in expected_columns(endpoint):
+    for name in wanted:
         if name == "partition_date":
             columns[name] = pa.Column(LandedDate(), nullable=False)
         elif name == "extracted_at":
@@ -104,7 +112,7 @@ def _build_schema(endpoint: Endpoint, window: tuple[int, int] | None) -> pa.Data
             checks = _kind_checks(kind) + [_rule_check(rule, window) for rule in rules_of(endpoint, name)]
             dtype = LandedText() if DTYPES[kind] is TEXT else DTYPES[kind]
             columns[name] = pa.Column(dtype, [c for c in checks if c is not None], nullable=name not in key)
-    return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=list(key), name=endpoint.id)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, name=endpoint.id)
 
 
 def arrow_schema(endpoint: Endpoint, columns: list[str] | None = None) -> pyarrow.Schema:

@@ -10,6 +10,7 @@ others are counted in `duplicates_dropped`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -56,8 +57,17 @@ class ValidationResult:
         return dict(Counter(self.quarantined["failed_check"]))
 
 
-def validate(endpoint: Endpoint, frame: pd.DataFrame, *, window: tuple[int, int] | None) -> ValidationResult:
-    """Split a `to_frame` frame into rows that land and rows that go to quarantine; report drift."""
+def validate(
+    endpoint: Endpoint,
+    frame: pd.DataFrame,
+    *,
+    window: tuple[int, int] | None,
+    columns: Sequence[str] | None = None,
+) -> ValidationResult:
+    """Split a `to_frame` frame into rows that land and rows that go to quarantine; report drift.
+
+    `columns`: the frame holds only these of the table's columns (`to_frame(columns=...)`), and is checked
+    against them (default: every column of the table)."""
     attrs = frame.attrs.get(ATTRS_KEY, {})
     drift = DriftReport(set(attrs.get("unknown_fields", ())), set(attrs.get("missing_fields", ())))
     coercion = [(f.row, f.column, f.value, f.check) for f in failures_of(frame)]  # rows are positions
@@ -66,7 +76,7 @@ def validate(endpoint: Endpoint, frame: pd.DataFrame, *, window: tuple[int, int]
 
     frame, duplicates = _drop_repeated_keys(frame, landing_key(endpoint))
     coercion = [failure for failure in coercion if failure[0] in frame.index]
-    failures = _merge(coercion, _schema_failures(endpoint, frame, window))
+    failures = _merge(coercion, _schema_failures(endpoint, frame, window, columns))
     bad_rows = sorted({row for row, *_ in failures})
     good = frame.drop(index=bad_rows) if bad_rows else frame
     source_rows = tuple(good.index.tolist())
@@ -76,26 +86,30 @@ def validate(endpoint: Endpoint, frame: pd.DataFrame, *, window: tuple[int, int]
 
 
 def _drop_repeated_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
-    if len(frame) < 2 or _first_numeric_key_unique(frame, key):
+    if len(frame) < 2:
         return frame, 0
-    repeated = frame.duplicated(subset=list(key), keep="last")
+    candidates = _rows_that_may_repeat(frame, key)
+    if candidates is not None and not candidates.any():
+        return frame, 0
+    rows = frame if candidates is None else frame.loc[candidates]
+    repeated = rows.duplicated(subset=list(key), keep="last")
+    repeated &= rows[list(key)].notna().all(axis=1)
     if not repeated.any():
         return frame, 0
-    repeated &= frame[list(key)].notna().all(axis=1)
-    return frame.loc[~repeated], int(repeated.sum())
+    return frame.drop(index=rows.index[repeated.to_numpy()]), int(repeated.sum())
 
 
-def _first_numeric_key_unique(frame: pd.DataFrame, key: tuple[str, ...]) -> bool:
-    """Whether the first numeric key column alone repeats no value, so that no key can repeat (a page of
-    authentications: access_start_time, in ms). A cheap answer for most pages, where `duplicated` over every
-    key column cost as much as the rest of this module."""
+def _rows_that_may_repeat(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series | None:
+    """The rows whose first numeric key column repeats (None: no numeric key, every row may repeat). Only they
+    can repeat a whole key, and `duplicated` over every key column of a page of authentications (access_start_time
+    in ms) cost as much as the rest of this module, where most pages repeat no start time or a few."""
     numeric = [frame[column] for column in key if pd.api.types.is_numeric_dtype(frame[column].dtype)]
-    return bool(numeric) and not numeric[0].hasnans and numeric[0].is_unique
+    return numeric[0].duplicated(keep=False) if numeric else None
 
 
-def _schema_failures(endpoint: Endpoint, frame: pd.DataFrame, window: tuple[int, int] | None) -> list[tuple]:
+def _schema_failures(endpoint: Endpoint, frame: pd.DataFrame, window, columns) -> list[tuple]:
     try:
-        schema_for(endpoint, window=window).validate(frame, lazy=True)
+        schema_for(endpoint, window=window, columns=columns).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         return list(_failure_rows(errors.failure_cases, frame.index))
     return []
