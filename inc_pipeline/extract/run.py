@@ -20,6 +20,7 @@ from tqdm import tqdm
 from inc_pipeline.catalog import Endpoint
 from inc_pipeline.client import Page
 from inc_pipeline.crash import crash_point
+from inc_pipeline.landing.allocation import keep_freed_memory
 from inc_pipeline.landing.archive import Archive
 from inc_pipeline.landing.lake import Lake
 from inc_pipeline.landing.normalise import to_frame
@@ -106,6 +107,7 @@ def land_pages(
     `only_partition_dates`: rows (and quarantined rows) of other days are left out instead of refused, for a
     replay of answers that cover more days than the ones being re-landed."""
     report = LandingReport(endpoint.id)
+    keep_freed_memory()  # a page's buffers reused by the next, not mapped afresh: see landing/allocation.py
     # The table's lock, held while its files are written, tells a killed landing's temporary files from ours.
     with landing_table(lake.root, endpoint.id) as removed:
         report.leftovers_removed = len(removed)
