@@ -232,3 +232,14 @@ def test_a_header_name_http_cannot_carry_is_refused_before_any_request(scripted,
     with pytest.raises(InvalidKeyError, match="INC_API_HEADER=.* is not a header name: use apikey"):
         IncClient(scripted.url, API_KEY, header_name=name, state_dir=tmp_path / "state")
     assert scripted.requests == []
+
+
+def test_a_key_echoed_inside_a_successful_answer_never_reaches_the_records(scripted, scripted_client):
+    """The body is masked before it is parsed, in small answers and in large ones read into columns."""
+    few = [{"devSN": "SN1", "note": f"key {API_KEY} seen"}]
+    many = [{"devSN": f"SN{n}", "note": f"{n} {API_KEY}"} for n in range(20_000)]  # > 256 KiB: columnar
+    for records in (few, many):
+        scripted.ok({"count_total": len(records), "histClientList": records})
+        answer = scripted_client.call(endpoint("history_clients"), {"devSN": "SN1"})
+        notes = [record["note"] for record in answer["histClientList"]]
+        assert all("***" in note and API_KEY not in note for note in notes) and len(notes) == len(records)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pandera.pandas as pa
 import pytest
 
 from inc_pipeline.catalog import endpoint
-from inc_pipeline.landing import QUARANTINE_COLUMNS, unknown_fields, validate
+from inc_pipeline.extract.run import landed_columns
+from inc_pipeline.landing import QUARANTINE_COLUMNS, to_frame, unknown_fields, validate
+from inc_pipeline.landing.schemas import schema_for
 
-from .helpers import DAY_START_MS, WINDOW, frame_of, good_record
+from .helpers import CONTEXT, DAY, DAY_START_MS, EXTRACTED, WINDOW, frame_of, good_record
 
 BAD_VALUES = [
     ("device_ap_info", "apStatus", 4, "isin(1|2|3)"),
@@ -151,3 +154,40 @@ def test_good_rows_know_their_position_and_an_empty_quarantine_is_a_fresh_frame(
     clean.quarantined.loc[0, "failed_check"] = "changed by a caller"
     again = validate(entry, frame_of(entry, records[:1]), window=None)
     assert again.quarantined.empty and list(again.quarantined.columns) == list(clean.quarantined.columns)
+
+
+def test_repeats_among_rows_sharing_start_times_are_found_wherever_they_sit():
+    """Only rows whose start time repeats are compared on the whole key; a repeat far from its first copy, among
+    other rows sharing start times, is still dropped and the rows around it keep their source positions."""
+    entry = endpoint("auth_history")
+    records = [good_record(entry, n) for n in range(6)]
+    shared = records[1]["access_start_time"]
+    records[3] = good_record(entry, 3) | {"access_start_time": shared}  # same time, another client: kept
+    records[5] = dict(records[1]) | {"vendor": "later"}  # the whole key of row 1 again: the last one is kept
+    result = validate(entry, frame_of(entry, records), window=WINDOW)
+    assert result.duplicates_dropped == 1 and result.quarantined.empty
+    assert result.good_source_rows == (0, 2, 3, 4, 5)
+    assert result.good["vendor"].tolist()[-1] == "later"
+
+
+def test_a_frame_of_the_landed_columns_is_checked_against_them_alone():
+    """Under the drop policy the personal columns are never built: the rest is checked as in the full frame, and
+    drift still sees every field of the records."""
+    entry = endpoint("auth_history")
+    columns = landed_columns(entry, "drop")
+    records = [good_record(entry, n) for n in range(3)]
+    records[1]["sex"] = 3  # a landed column's bad value still quarantines its row
+    for record in records:
+        record["surprise"] = 1  # a new field
+        del record["nickname"]  # and a listed one gone, both personal or not
+    frame = to_frame(entry, records, context={"site_id": CONTEXT["site_id"]}, partition_date=DAY,
+                     extracted_at=EXTRACTED, columns=columns)  # fmt: skip
+    assert list(frame.columns) == columns and "mobile_no" not in frame.columns
+    result = validate(entry, frame, window=WINDOW, columns=columns)
+    full = validate(entry, frame_of(entry, records), window=WINDOW)
+    assert list(result.good.columns) == columns
+    assert result.good.equals(full.good[columns])
+    assert result.quarantined["column"].tolist() == ["sex"] and result.good_source_rows == (0, 2)
+    assert result.drift.unknown_fields == {"surprise"} and result.drift.missing_fields == {"nickname"}
+    with pytest.raises(pa.errors.SchemaErrors, match="column .mobile_no. not in DataFrameSchema"):  # strict
+        schema_for(entry, window=WINDOW, columns=columns).validate(frame_of(entry, records), lazy=True)
