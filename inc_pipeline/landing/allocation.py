@@ -17,7 +17,6 @@ another C library or platform nothing changes. Applied once per process, by the 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 
 import pyarrow as pa
@@ -46,9 +45,9 @@ def keep_freed_memory() -> None:
 
 def _glibc_mallopt():
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        ctypes.CDLL(None).gnu_get_libc_version  # noqa: B018 - glibc only: musl has no such symbol
-        mallopt = libc.mallopt
+        process = ctypes.CDLL(None)  # the C library the interpreter runs on
+        process.gnu_get_libc_version  # noqa: B018 - glibc only: musl has no such symbol
+        mallopt = process.mallopt
     except (OSError, AttributeError):
         return None
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int

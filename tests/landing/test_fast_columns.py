@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pandera.pandas as pa
 import pytest
@@ -89,6 +91,23 @@ def test_fingerprints_tell_keys_apart_and_match_equal_keys_across_pages():
     first, second = key_fingerprints(page_one, ("site", "t")), key_fingerprints(page_two, ("site", "t"))
     assert len(set(first)) == 3
     assert second[0] == first[2] and second[1] not in first
+
+
+
+def test_fingerprints_of_numbers_dates_and_nulls_keep_distinct_keys_apart():
+    """Floats are not truncated, a null is not a value, the column order counts, and a numbers-only key still
+    gets two independent halves."""
+    keys = pd.DataFrame({
+        "x": pd.array([1.5, 1.7, None, 1.5], dtype="Float64"),
+        "day": pd.Series([date(2026, 11, 1), date(2026, 11, 1), date(2026, 11, 1), date(2026, 11, 2)], dtype=object),
+    })  # fmt: skip
+    prints = key_fingerprints(keys, ("x", "day"))
+    assert len(set(prints)) == 4
+    assert key_fingerprints(keys.iloc[[0]], ("x", "day")) == prints[:1]  # the same key on another page
+    swapped = pd.DataFrame({"a": pd.array([1, 2], "Int64"), "b": pd.array([2, 1], "Int64")})
+    first, second = key_fingerprints(swapped, ("a", "b"))
+    assert first != second
+    assert all(value >> 64 != value & (2**64 - 1) for value in (first, second))
 
 
 def test_landed_text_dtype_refuses_other_dtypes_in_one_answer():
