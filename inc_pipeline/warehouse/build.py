@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Iterable
@@ -102,7 +103,6 @@ def build_warehouse(
     """
     started = time.monotonic()
     data_dir = Path(data_dir)
-    graph = load_models(sql_dir)
     build_dir = data_dir / ".build"
     build_dir.mkdir(parents=True, exist_ok=True)
     published = data_dir / PUBLISHED_NAME
@@ -112,13 +112,17 @@ def build_warehouse(
         except duckdb.Error as unreadable:
             log.warning("%s cannot be read (%s): building every model from the lake", published, unreadable)
             version, usable, select = 1, False, None
-        names = graph.upstream(select) if select else list(graph.order)
         private = build_dir / f"warehouse-{uuid.uuid4().hex}.duckdb"
         dates = sorted(set(changed_dates)) if changed_dates is not None and usable else None
-        if (select or dates is not None) and usable:
-            shutil.copyfile(published, private)
+        copy = _Copy(published, private) if (select or dates is not None) and usable else None
         try:
+            graph = load_models(sql_dir)  # while the published warehouse is copied
+            names = graph.upstream(select) if select else list(graph.order)
+            if copy is not None:
+                copy.wait_copied()
             result = _build_into(private, data_dir / "lake", graph, names, version, _safe_label(source_label), dates)
+            if copy is not None:
+                copy.wait_flushed()
             result.seconds = time.monotonic() - started
             if result.blocking_failures:
                 raise BuildFailed("warehouse not published: " + "; ".join(result.blocking_failures), result)
@@ -128,8 +132,51 @@ def build_warehouse(
             result.published = published
             return result
         finally:
+            if copy is not None:
+                copy.wait_copied(quietly=True)  # no copy may write the private file after it is removed
             for leftover in (private, Path(f"{private}.wal")):
                 leftover.unlink(missing_ok=True)
+
+
+class _Copy:
+    """The published warehouse copied to the private build file, then flushed to disk, in a thread.
+
+    The copy (332 MiB for a year of 20 sites) overlaps reading the model graph; the flush overlaps the build.
+    Without the flush the copy stayed dirty in the page cache and DuckDB's checkpoint at the end of the build
+    waited for all of it: with both in line, a daily run with a year of history took ~0.3 s longer than with a
+    week. The checkpoint still syncs the file, so a failed flush here (reported by that sync) changes nothing."""
+
+    def __init__(self, source: Path, target: Path):
+        self._copied = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(source, target), name="warehouse-copy", daemon=True)
+        self._thread.start()
+
+    def wait_copied(self, *, quietly: bool = False) -> None:
+        """Wait until the copy is whole; raise what stopped it (unless `quietly`)."""
+        self._copied.wait()
+        if self._error is not None and not quietly:
+            raise self._error
+
+    def wait_flushed(self) -> None:
+        self._thread.join()
+
+    def _run(self, source: Path, target: Path) -> None:
+        try:
+            shutil.copyfile(source, target)
+        except BaseException as error:  # handed to the building thread by wait_copied
+            self._error = error
+            return
+        finally:
+            self._copied.set()
+        try:
+            fd = os.open(target, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError:
+            log.debug("flushing %s failed; the build's checkpoint syncs it", target)
 
 
 def published_version(path: str | Path) -> int:

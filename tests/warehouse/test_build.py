@@ -202,3 +202,34 @@ def test_a_description_of_a_column_the_mart_lacks_fails_the_build_in_one_line(da
     with pytest.raises(GraphError, match=r"^sites.yml describes column 'cidade', which the mart does not have"):
         build_warehouse(data_dir, sql_dir, source_label=LABEL)
     assert not (data_dir / "warehouse.duckdb").exists()
+
+
+def test_a_failed_copy_of_the_published_warehouse_stops_the_build_and_leaves_nothing(data_dir, monkeypatch):
+    """The copy runs in a thread, beside reading the models: its error (a full disk, say) is the build's, and
+    neither a private file nor a new version is left behind."""
+    build_warehouse(data_dir, source_label=LABEL)
+    before = (data_dir / "warehouse.duckdb").read_bytes()
+
+    def disk_full(source, target):
+        open(target, "wb").write(b"half a warehouse")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfile", disk_full)
+    with pytest.raises(OSError, match="No space left on device"):
+        build_warehouse(data_dir, source_label=LABEL, select=["guest_daily"])
+    assert (data_dir / "warehouse.duckdb").read_bytes() == before
+    assert list((data_dir / ".build").glob("*.duckdb*")) == []
+
+
+def test_a_broken_model_directory_during_an_incremental_build_leaves_nothing(data_dir, tmp_path):
+    """The models are read while the published warehouse is copied: a bad one stops the build after the copy
+    has started, and the copy is removed once it is whole."""
+    build_warehouse(data_dir, source_label=LABEL)
+    before = (data_dir / "warehouse.duckdb").read_bytes()
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(DEFAULT_SQL_DIR, sql_dir)
+    (sql_dir / "marts" / "loop.sql").write_text("select * from {{ ref('loop') }}")
+    with pytest.raises(GraphError):
+        build_warehouse(data_dir, sql_dir, source_label=LABEL, changed_dates=[DAYS[0]])
+    assert (data_dir / "warehouse.duckdb").read_bytes() == before
+    assert list((data_dir / ".build").glob("*.duckdb*")) == []
