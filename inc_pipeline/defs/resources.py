@@ -144,6 +144,9 @@ def _env(name: str, default):
     return EnvVar(name) if name in os.environ else default
 
 
+SLOWEST_DEFAULT_RATE = 0.01  # one request every 100 s: slower than that is a typo (0.001 for 0.1, say)
+
+
 def default_rate_from_env() -> float:
     """INC_DEFAULT_RATE_PER_SECOND: the pace of paths whose limit the manual does not state (the one reader of it:
     the client's resource and `inc-pipeline plan` must agree)."""
@@ -157,6 +160,12 @@ def default_rate_from_env() -> float:
     if not rate > 0 or math.isinf(rate):
         raise UserError(
             f"INC_DEFAULT_RATE_PER_SECOND={text!r} is not a positive number of requests per second: "
+            f"set it to e.g. {DEFAULT_RATE_PER_SECOND:g}, or unset it"
+        )
+    if rate < SLOWEST_DEFAULT_RATE:
+        raise UserError(
+            f"INC_DEFAULT_RATE_PER_SECOND={text!r} is below {SLOWEST_DEFAULT_RATE:g} requests per second (one every "
+            f"{1 / SLOWEST_DEFAULT_RATE:g} s), at which a month of per-day statistics for one site takes days: "
             f"set it to e.g. {DEFAULT_RATE_PER_SECOND:g}, or unset it"
         )
     return rate

@@ -34,6 +34,19 @@ def test_a_default_rate_that_is_no_positive_number_is_one_line_saying_what_to_se
     assert "INC_DEFAULT_RATE_PER_SECOND" in lines[0] and "positive number" in lines[0] and "unset it" in lines[0]
 
 
+@pytest.mark.parametrize("rate", ["0.001", "1e-9"])
+def test_a_default_rate_too_slow_to_finish_anything_is_one_line_saying_what_to_set(ops_env, cli, monkeypatch, rate):
+    """`plan` used to accept it and print days of waiting for a 2-day backfill."""
+    monkeypatch.setenv("INC_DEFAULT_RATE_PER_SECOND", rate)
+    outcome = cli("plan", "--start", "2026-10-01", "--end", "2026-10-02", "--sites", "2")
+    lines = [line for line in outcome.err.splitlines() if line.strip()]
+    assert outcome.code != 0 and len(lines) == 1, outcome.err
+    assert f"INC_DEFAULT_RATE_PER_SECOND='{rate}' is below 0.01 requests per second" in lines[0]
+    assert "set it to e.g. 10, or unset it" in lines[0]
+    monkeypatch.setenv("INC_DEFAULT_RATE_PER_SECOND", "0.01")  # the slowest accepted
+    assert cli("plan", "--start", "2026-10-01", "--end", "2026-10-02", "--sites", "2").code == 0
+
+
 @pytest.mark.parametrize(
     ("name", "value", "says"),
     [
