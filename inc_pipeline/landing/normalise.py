@@ -58,8 +58,8 @@ def to_frame(
     `context` names what the request was about (`site_id`, `dev_sn`, `ap_sn`, `ssid`). `partition_date` None
     (a multi-day window) derives each row's date from `endpoint.series_time_field` and `series_period`.
     `columns`: build only these (in the table's order), when the others will not land (personal columns under
-    the `drop` policy: normalising and validating them was a third of a page's cost). Drift still reads every
-    field of the records.
+    the `drop` policy: normalising and validating 12 columns only to drop them cost ~3 ms a page). Drift still
+    reads every field of the records.
     """
     failures: list[Failure] = []
     built: dict[str, pd.Series] = {}
