@@ -270,9 +270,9 @@ def key_fingerprints(rows: pd.DataFrame, key: tuple[str, ...]) -> list[int]:
 def _value_hashes(values) -> tuple[np.ndarray, np.ndarray]:
     """Two independent 64-bit hashes of each value: SipHash under two keys for text; for numbers, which pandas
     hashes without a key (a bijection of the 64 bits), the bits themselves and the bits xor-ed with a constant."""
-    if pd.api.types.is_float_dtype(values.dtype) or pd.api.types.is_integer_dtype(values.dtype):
-        wide = np.float64 if pd.api.types.is_float_dtype(values.dtype) else np.int64
-        bits = np.asarray(values, dtype=wide).view(np.uint64)
+    floating = pd.api.types.is_float_dtype(values.dtype)
+    if floating or pd.api.types.is_integer_dtype(values.dtype):
+        bits = np.asarray(values, dtype=np.float64 if floating else np.int64).view(np.uint64)
         return hash_array(bits), hash_array(bits ^ _NULL_HASH)
     text = np.asarray(values, dtype=object)
     return (hash_array(text, hash_key=_FINGERPRINT_KEYS[0], categorize=False),

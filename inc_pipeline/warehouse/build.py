@@ -128,7 +128,7 @@ def build_warehouse(
                 raise BuildFailed("warehouse not published: " + "; ".join(result.blocking_failures), result)
             crash_point("publish")
             os.replace(private, published)
-            _fsync_dir(data_dir)
+            _fsync(data_dir)
             result.published = published
             return result
         finally:
@@ -170,11 +170,7 @@ class _Copy:
         finally:
             self._copied.set()
         try:
-            fd = os.open(target, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            _fsync(target)
         except OSError:
             log.debug("flushing %s failed; the build's checkpoint syncs it", target)
 
@@ -358,8 +354,9 @@ def _safe_label(label: str) -> str:
     return f"{parts.scheme}://{parts.hostname}{port}{parts.path}"
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
+def _fsync(path: Path) -> None:
+    """Wait until a file's data, or a directory's entries, are on disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

@@ -93,7 +93,6 @@ def test_fingerprints_tell_keys_apart_and_match_equal_keys_across_pages():
     assert second[0] == first[2] and second[1] not in first
 
 
-
 def test_fingerprints_of_numbers_dates_and_nulls_keep_distinct_keys_apart():
     """Floats are not truncated, a null is not a value, the column order counts, and a numbers-only key still
     gets two independent halves."""

@@ -179,7 +179,7 @@ def test_a_frame_of_the_landed_columns_is_checked_against_them_alone():
     records[1]["sex"] = 3  # a landed column's bad value still quarantines its row
     for record in records:
         record["surprise"] = 1  # a new field
-        del record["nickname"]  # and a listed one gone, both personal or not
+        del record["nickname"]  # and a listed one gone, personal: drift still sees it
     frame = to_frame(entry, records, context={"site_id": CONTEXT["site_id"]}, partition_date=DAY,
                      extracted_at=EXTRACTED, columns=columns)  # fmt: skip
     assert list(frame.columns) == columns and "mobile_no" not in frame.columns
