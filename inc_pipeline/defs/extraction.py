@@ -24,9 +24,11 @@ from dagster import (
 
 from inc_pipeline.catalog import ENDPOINTS, ENDPOINTS_BY_ID, Endpoint, Scope
 from inc_pipeline.client import QuotaExhaustedError
+from inc_pipeline.extract.failed_units import FailedUnitsLedger, plan_with_failures
 from inc_pipeline.extract.plan import Targets, plan_requests
 from inc_pipeline.extract.run import LandingOptions, LandingReport, land_requests
 from inc_pipeline.extract.targets import load_targets, require_sites
+from inc_pipeline.extract.units import request_days, unit_keys
 from inc_pipeline.landing.lake import Lake
 
 from .failures import fail_at_once
@@ -76,7 +78,11 @@ def _check_specs(endpoint: Endpoint) -> list[AssetCheckSpec]:
     return [
         AssetCheckSpec("quarantined_rows", asset=key, description="Rows that failed validation (fails above 5%)"),
         AssetCheckSpec("schema_drift", asset=key, description="Fields the API sent that the schema does not know"),
-    ]
+        AssetCheckSpec(
+            "failed_units", asset=key,
+            description="Requests (a site, a device, a window) that failed on their own; the rest landed",
+        ),
+    ]  # fmt: skip
 
 
 def _metadata(endpoint: Endpoint) -> dict:
@@ -110,6 +116,19 @@ def _quarantine_check(rows_landed: int, rows_quarantined: int) -> AssetCheckResu
     )
 
 
+def _failed_units_check(report: LandingReport) -> AssetCheckResult:
+    """Warns when some requests failed on their own (everything else landed): `inc-pipeline status` lists them."""
+    failures = report.units_failed
+    lines = [f"- {', '.join(map(str, sorted(unit_keys(f.request))))}: {f.message}" for f in failures[:20]]
+    return AssetCheckResult(
+        check_name="failed_units",
+        passed=not failures,
+        severity=AssetCheckSeverity.WARN,
+        metadata={"units_failed": len(failures), "units_landed": len(report.units_landed),
+                  "failures": MetadataValue.md("\n".join(lines) or "none")},  # fmt: skip
+    )
+
+
 def _results(
     endpoint: Endpoint, report: LandingReport, client, deferred: QuotaExhaustedError | None
 ) -> MaterializeResult:
@@ -123,6 +142,7 @@ def _results(
             severity=AssetCheckSeverity.WARN,
             metadata={"unknown_fields": ", ".join(drift), "missing_fields": ", ".join(sorted(report.missing_fields))},
         ),
+        _failed_units_check(report),
     ]
     windows = [w for w in report.windows if w]
     metadata = {
@@ -135,6 +155,8 @@ def _results(
         "throttled": stats.throttled,
         "requests": report.requests,
         "partitions": len(report.rows),
+        "units_failed": len(report.units_failed),
+        "rows_carried": report.rows_carried,
     }
     if windows:
         metadata["window"] = f"{_iso(min(w[0] for w in windows))} .. {_iso(max(w[1] for w in windows))}"
@@ -158,6 +180,7 @@ def _resumed(endpoint: Endpoint, lake: Lake, day: date, run_id: str) -> Material
         AssetCheckResult(  # the drift was reported by the attempt that fetched the answer
             check_name="schema_drift", passed=True, severity=AssetCheckSeverity.WARN, metadata={"resumed_from": run_id}
         ),
+        _failed_units_check(LandingReport(endpoint.id)),
     ]
     metadata = {"rows_landed": rows, "rows_quarantined": rows_quarantined, "api_calls": 0, "requests": 0,
                 "partitions": 1, "resumed_from": run_id}  # fmt: skip
@@ -169,7 +192,12 @@ def _iso(ms: int) -> str:
 
 
 def extract_endpoint(
-    endpoint: Endpoint, days: list[date], inc_api: IncApiResource, settings: PipelineSettings, log
+    endpoint: Endpoint,
+    days: list[date],
+    inc_api: IncApiResource,
+    settings: PipelineSettings,
+    log,
+    run_id: str = "",
 ) -> MaterializeResult:
     """Plan, fetch and land one endpoint for `days` (window endpoints) or now (snapshots)."""
     lake = Lake(settings.root)
@@ -182,7 +210,9 @@ def extract_endpoint(
     # One reading of the clock: a snapshot's window and the partition it lands in must name the same day,
     # even when the run straddles midnight.
     now = datetime.now(UTC)
-    requests = plan_requests(endpoint, targets, days=days, now=now, tz=TIMEZONE)
+    ledger = FailedUnitsLedger(settings.state_dir)
+    planned = plan_requests(endpoint, targets, days=days, now=now, tz=TIMEZONE)
+    retries, requests = plan_with_failures(endpoint, planned, ledger, now)
     options = LandingOptions(
         pii_key=settings.pii_key_bytes(), pii_policy=settings.checked_pii_policy(), archive=settings.archive_raw
     )
@@ -191,7 +221,13 @@ def extract_endpoint(
         try:
             # A snapshot with no rows still replaces today's partition: "nothing online" is an answer too.
             landed_days = days or [now.date()]
+            if endpoint.is_windowed:  # a failed unit of an earlier window lands in its own days
+                landed_days = sorted({*landed_days, *(day for r in retries for day in request_days(r))})
             report = land_requests(client, endpoint, requests, lake, options, partition_dates=landed_days)
+            ledger.record(endpoint, report.units_landed, report.units_failed, run_id=run_id)
+            for failure in report.units_failed:
+                log.warning(f"{endpoint.id}: {', '.join(map(str, sorted(unit_keys(failure.request))))} failed "
+                            f"(code {failure.code}): {failure.message}; the other requests landed")  # fmt: skip
         except QuotaExhaustedError as exc:
             # The daily quota is spent: nothing landed is lost (partitions are replaced only on commit); the
             # run succeeds and says when the next attempt can go, so a backfill defers instead of failing.
@@ -229,7 +265,7 @@ def endpoint_asset(endpoint: Endpoint, retry_policy: RetryPolicy = RETRY_POLICY)
             if resumed_from:
                 context.log.info(f"{endpoint.id}: today's answer was landed by run {resumed_from}, not asked again")
                 return _resumed(endpoint, lake, today, resumed_from)
-            return extract_endpoint(endpoint, days, inc_api, settings, context.log)
+            return extract_endpoint(endpoint, days, inc_api, settings, context.log, context.run_id)
 
     return _extract
 

@@ -1,8 +1,10 @@
 """Run planned requests: page by page, validate, protect personal data, and land Parquet atomically.
 
 Memory is bounded by about one full page: pages are normalised one by one, and validated and streamed to the
-partition writer together, up to `BATCH_ROWS` rows at a time (many answers are a single record); the writer only
-commits (renames) when every request of the run has succeeded.
+partition writer together, up to `BATCH_ROWS` rows at a time (many answers are a single record); the writer
+commits (renames) when every request has been asked. A request that fails on its own (a device that refuses,
+an answer still broken after the client's retries) is reported as a failed unit and the others land: each
+partition is replaced by unit (`units.py`), so the failed unit keeps the rows it had.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from inc_pipeline.catalog import Endpoint
-from inc_pipeline.client import Page
+from inc_pipeline.client import ApiError, Page
 from inc_pipeline.crash import crash_point
 from inc_pipeline.landing.allocation import keep_freed_memory
 from inc_pipeline.landing.archive import Archive
@@ -31,8 +33,12 @@ from inc_pipeline.landing.validate import validate
 from .batch import Batch, take_notes
 from .cleanup import landing_table
 from .plan import Request
+from .units import UnitFailure, is_unit_failure, request_days, unit_columns, unit_keys
 
 BATCH_ROWS = 5_000  # rows landed at once: the largest page the API serves (auth history)
+# Transient failures of this many requests in a row (each after the client's retries) mean the API is down, not
+# one target: the endpoint stops with the last of them instead of asking every remaining target in vain.
+OUTAGE_AFTER_FAILURES = 5
 
 
 @dataclass
@@ -50,6 +56,9 @@ class LandingReport:
     windows: list = field(default_factory=list)
     preview: pd.DataFrame | None = None
     leftovers_removed: int = 0  # temporary files of killed landings of this table, removed before this one
+    units_landed: list[Request] = field(default_factory=list)  # requests whose every page landed
+    units_failed: list[UnitFailure] = field(default_factory=list)  # requests that failed on their own
+    rows_carried: int = 0  # rows of units not landed this time, kept in re-landed partitions
 
     @property
     def rows_landed(self) -> int:
@@ -78,19 +87,35 @@ def land_requests(
     *,
     partition_dates: Sequence[date] = (),
 ) -> LandingReport:
-    """Fetch every request's pages and land them; `partition_dates` are replaced even when they get no rows."""
+    """Fetch every request's pages and land them; `partition_dates` are replaced (by unit) even when they get no
+    rows. A request that fails on its own is in the report's `units_failed`; the others land."""
     archive = Archive(lake.root) if options.archive else None
+    outcomes = LandingReport(endpoint.id)
 
     def fetched() -> Iterator[tuple[Request, Page]]:
+        outage, transient = 0, None
         for request in _progress(endpoint, requests, partition_dates):
-            for page in client.iter_pages(endpoint, request.params):
-                crash_point("page")
-                if archive is not None:
-                    for day in _archive_days(request, partition_dates):
-                        archive.write(endpoint.id, day, request.params, page.raw)
-                yield request, page
+            try:
+                for page in client.iter_pages(endpoint, request.params):
+                    crash_point("page")
+                    if archive is not None:
+                        for day in _archive_days(request, partition_dates):
+                            archive.write(endpoint.id, day, request.params, page.raw)
+                    yield request, page
+            except ApiError as error:
+                if not is_unit_failure(error):
+                    raise
+                outcomes.units_failed.append(UnitFailure(request, error.code, error.message))
+                outage, transient = (outage + 1, error) if error.transient else (0, transient)
+                if outage >= OUTAGE_AFTER_FAILURES:
+                    raise
+                continue
+            outage = 0
+            outcomes.units_landed.append(request)
+        if transient is not None and not outcomes.units_landed:
+            raise transient  # nothing answered and something may answer later: an outage, for the retry policy
 
-    return land_pages(endpoint, fetched(), lake, options, partition_dates=partition_dates)
+    return land_pages(endpoint, fetched(), lake, options, partition_dates=partition_dates, outcomes=outcomes)
 
 
 def land_pages(
@@ -101,26 +126,35 @@ def land_pages(
     *,
     partition_dates: Sequence[date] = (),
     only_partition_dates: bool = False,
+    outcomes: LandingReport | None = None,
 ) -> LandingReport:
     """Land (request, page) pairs, from the API or from the raw archive (replay), through one path:
     normalise, validate, protect, stream to the partition writer; commit only when every page is in.
     `only_partition_dates`: rows (and quarantined rows) of other days are left out instead of refused, for a
-    replay of answers that cover more days than the ones being re-landed."""
-    report = LandingReport(endpoint.id)
+    replay of answers that cover more days than the ones being re-landed.
+    `outcomes`: the report `land_requests` fills with each request's fate as the pages are read; with it,
+    partitions are replaced by unit, and it is the report returned."""
+    report = outcomes if outcomes is not None else LandingReport(endpoint.id)
     keep_freed_memory()  # a page's buffers reused by the next, not mapped afresh: see landing/allocation.py
     # The table's lock, held while its files are written, tells a killed landing's temporary files from ours.
     with landing_table(lake.root, endpoint.id) as removed:
         report.leftovers_removed = len(removed)
-        _land_all(endpoint, pages, lake, options, partition_dates, report, only_partition_dates)
+        _land_all(endpoint, pages, lake, options, partition_dates, report, only_partition_dates, outcomes is not None)
     return report
 
 
-def _land_all(endpoint, pages, lake: Lake, options, partition_dates, report: LandingReport, only_partition_dates):
+def _land_all(
+    endpoint, pages, lake: Lake, options, partition_dates, report: LandingReport, only_partition_dates, per_unit
+):
     extracted_at = datetime.now(UTC)
     quarantine: dict[date, list[pd.DataFrame]] = {}
     columns = landed_columns(endpoint, options.pii_policy)
     outside = "skip" if only_partition_dates else "refuse"
-    with lake.partition_writer(endpoint.id, columns, dates=partition_dates, outside=outside) as writer:
+    by_unit = unit_columns(endpoint) if per_unit else None
+    ordinal_of: dict[int, int] = {}  # id(request) -> its number in this landing
+    with lake.partition_writer(
+        endpoint.id, columns, dates=partition_dates, outside=outside, unit_columns=by_unit
+    ) as writer:
         batch = Batch(endpoint)
 
         def land() -> None:
@@ -130,6 +164,7 @@ def _land_all(endpoint, pages, lake: Lake, options, partition_dates, report: Lan
         for request, page in pages:
             if request is not previous:
                 report.requests += 1
+                ordinal_of[id(request)] = report.requests
                 report.windows.append(request.window)
                 previous = request
                 if batch.windowed and request.window is not None and (furthest is None or request.window[0] > furthest):
@@ -154,10 +189,13 @@ def _land_all(endpoint, pages, lake: Lake, options, partition_dates, report: Lan
             if batch.rows >= BATCH_ROWS:
                 land()
         land()
+        if writer.units is not None:
+            _record_units(writer.units, report, ordinal_of)
         replaced = writer.commit()
     # What landed is what the writer kept: it also drops a key repeated on a later page (the API's page overlap).
     report.rows = Counter(replaced)
     report.duplicates_dropped += writer.duplicates_dropped
+    report.rows_carried = sum(writer.units.carried.values()) if writer.units is not None else 0
     # A re-landed day's quarantine is replaced too: an empty one removes the rows an earlier run set aside.
     if only_partition_dates:
         wanted = set(partition_dates)
@@ -165,6 +203,14 @@ def _land_all(endpoint, pages, lake: Lake, options, partition_dates, report: Lan
     for day in set(replaced) | set(quarantine):
         frames = quarantine.get(day)
         lake.write_quarantine(endpoint.id, day, pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
+
+
+def _record_units(units, report: LandingReport, ordinal_of: dict[int, int]) -> None:
+    """Tell the writer which units landed (and on which days) and which failed, before it commits."""
+    for request in report.units_landed:
+        units.unit_landed(unit_keys(request), request_days(request), ordinal_of.get(id(request)))
+    for failure in report.units_failed:
+        units.unit_failed(unit_keys(failure.request), ordinal_of.get(id(failure.request)))
 
 
 def _progress(endpoint: Endpoint, requests: Sequence[Request], days: Sequence[date]):

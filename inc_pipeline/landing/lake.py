@@ -50,13 +50,15 @@ class Lake:
         dates: Iterable[date] = (),
         key: Sequence[str] | None = None,
         outside: str = "refuse",
+        unit_columns: tuple[str, ...] | None = None,
     ) -> PartitionWriter:
         """A writer replacing the partitions it touches (and every day in `dates`, even with no rows) on commit.
 
         `schema_columns`: the landed columns (default: every column of the catalog table; fewer when personal
         columns were dropped), or an explicit Arrow schema for a table outside the catalog. `outside`: what a
         row for a day not in `dates` does: "refuse" (an error: the planner and the lake disagree) or "skip" (replay
-        of an answer that covers more days than the ones being re-landed).
+        of an answer that covers more days than the ones being re-landed). `unit_columns`: replace each
+        partition by request unit rather than whole (see `unit_merge.py`).
         """
         schema = _table_schema(table, schema_columns)
         endpoint = ENDPOINTS_BY_ID.get(table)
@@ -64,7 +66,9 @@ class Lake:
             key = landing_key(endpoint) if endpoint else ()
         key = tuple(k for k in key if k in schema.names)
         pseudonyms = personal_columns(endpoint) if endpoint else ()
-        return PartitionWriter(self.lake_dir / table, schema, key, dates, outside=outside, unrepeated=pseudonyms)
+        return PartitionWriter(
+            self.lake_dir / table, schema, key, dates, outside=outside, unrepeated=pseudonyms, unit_columns=unit_columns
+        )
 
     def replace_partitions(
         self, table: str, dates: Iterable[date], frames: Iterable[pd.DataFrame], schema_columns=None

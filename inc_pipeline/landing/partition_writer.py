@@ -20,6 +20,8 @@ from pandas.util import hash_array
 
 from inc_pipeline.crash import crash_point
 
+from .unit_merge import UnitMerge
+
 PART_FILE = "part-0.parquet"
 COMPRESSION = "zstd"
 
@@ -46,9 +48,13 @@ class PartitionWriter:
         outside="refuse",
         *,
         unrepeated: Iterable[str] = (),
+        unit_columns: tuple[str, ...] | None = None,
     ):
         """`unrepeated`: columns whose values (almost) never repeat, pseudonyms say, written without a dictionary:
-        one cannot shrink 32 random hex characters, and trying cost a third of writing a page of authentications."""
+        one cannot shrink 32 random hex characters, and trying cost a third of writing a page of authentications.
+
+        `unit_columns`: replace by request unit (see `UnitMerge`): a partition keeps the old rows of every unit
+        that did not land there this time. None: a partition is replaced whole."""
         if outside not in ("refuse", "skip"):
             raise ValueError(f"outside must be 'refuse' or 'skip', not {outside!r}")
         self.outside = outside
@@ -65,6 +71,7 @@ class PartitionWriter:
         self._seen_before: dict[tuple[date, int], set[int]] = {}  # ... and the write before it
         self._request = 0  # the request of rows added without numbers
         self._done = False
+        self.units = UnitMerge(unit_columns) if unit_columns is not None else None
 
     def __enter__(self) -> PartitionWriter:
         return self
@@ -132,8 +139,11 @@ class PartitionWriter:
         try:
             for day in self.declared - self._open.keys():
                 self._part(day)
-            for part in self._open.values():
+            for day, part in self._open.items():
                 part.finish()
+                if self.units is not None:
+                    kept = self.units.merge(day, part.temporary, part.path, self.schema, part.rewrite)
+                    self.rows[day] = self.rows[day] if kept is None else kept
                 publish(part.temporary, part.path)
         except BaseException:
             self.abort()
@@ -157,6 +167,8 @@ class PartitionWriter:
         if fingerprints is not None:
             positions = self._drop_seen(day, positions, fingerprints, ordinals, len(table))
         rows = table if positions is None else table.take(positions)
+        if self.units is not None and len(rows):
+            self.units.touched(day, ordinals, positions)
         part = self._part(day)
         if len(rows):
             part.write(rows)
@@ -234,6 +246,12 @@ class _OpenPart:
         previous, self.temporary = self.temporary, self._new_temporary()
         self.writer = self._writer()
         self.writer.write_table(finished)
+        previous.unlink()
+
+    def rewrite(self, rows: pyarrow.Table) -> None:
+        """Replace the finished temporary file with `rows` (a merge by unit), still unpublished."""
+        previous, self.temporary = self.temporary, self._new_temporary()
+        pq.write_table(rows, self.temporary, compression=COMPRESSION, use_dictionary=self.dictionary_columns)
         previous.unlink()
 
     def _new_temporary(self) -> Path:

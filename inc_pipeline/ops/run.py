@@ -33,6 +33,7 @@ from inc_pipeline.errors import UserError
 
 from .step_processes import polling_steps_often, start_forkserver
 
+EXIT_FAILED_UNITS = 3  # the run succeeded and published, but some requests failed on their own: see status
 PARALLEL_JOB = "inc_pipeline_run"  # the name parallel CLI runs carry in `dagster dev`
 
 # Dagster's beta notices about our own definitions are nothing a user can act on; set here too (not only in the
@@ -94,8 +95,30 @@ def run_range(
     )  # fmt: skip
     for line in deferred_lines(result):
         print(f"inc-pipeline run: {line}", file=sys.stderr)
+    failed = failed_units_text(result.run_id)
+    if failed:
+        print(f"inc-pipeline run: {start}..{end} done with {failed}; the rest landed and the warehouse was built "
+              f"from it; see inc-pipeline status (run {result.run_id[:8]})", file=sys.stderr)  # fmt: skip
+        return EXIT_FAILED_UNITS
     print(f"inc-pipeline run: {start}..{end} done (run {result.run_id[:8]})", file=sys.stderr)
     return 0
+
+
+def failed_units_text(run_id: str) -> str:
+    """`12 failed units (device_ap_info 12: Device ... does not support this operation)` for the units that
+    failed in this run, or "" when none did."""
+    from inc_pipeline.extract.failed_units import FailedUnitsLedger
+
+    from .instance import data_dir
+
+    units = [u for u in FailedUnitsLedger(data_dir() / "state").units() if u.last_run == run_id]
+    if not units:
+        return ""
+    by_endpoint: dict[str, list] = {}
+    for unit in units:
+        by_endpoint.setdefault(unit.endpoint_id, []).append(unit)
+    parts = [f"{name} {len(group)}: {group[0].message}" for name, group in by_endpoint.items()]
+    return f"{len(units)} failed unit{'s' if len(units) != 1 else ''} ({'; '.join(parts)})"
 
 
 def materialize_selection(selection: AssetSelection, *, tags: dict, raise_on_error=False, log_level="CRITICAL"):

@@ -18,6 +18,7 @@ from inc_pipeline.catalog import ENDPOINTS, Endpoint
 from inc_pipeline.client import QuotaLedger
 from inc_pipeline.days import runs_text
 from inc_pipeline.errors import UserError
+from inc_pipeline.extract.failed_units import FailedUnitsLedger
 from inc_pipeline.landing.lake import Lake
 
 from .instance import dagster_home, dagster_instance, data_dir
@@ -148,6 +149,21 @@ def quota_lines(root: Path) -> list[str]:
     return [f"quota today ({ledger.day()}, resets {ledger.resets_at().isoformat()}): {used}"]
 
 
+def failed_unit_lines(root: Path) -> list[str]:
+    """Requests that failed on their own and are still in the ledger: retried first by the next run, or given up."""
+    try:
+        units = FailedUnitsLedger(root / "state").units()
+    except OSError as exc:
+        return [f"  unknown ({exc.strerror}: {exc.filename})"]
+    lines = []
+    for unit in units:
+        state = "given up (not retried)" if unit.given_up else "retried first by the next run"
+        window = f" {unit.window}" if unit.window else ""
+        lines.append(f"  {unit.endpoint_id} {unit.target}{window}: code {unit.code}: {unit.message} "
+                     f"({unit.attempts} run{'s' if unit.attempts != 1 else ''}, last {unit.last_seen}; {state})")
+    return lines
+
+
 def print_status() -> int:
     """Print the status of the data directory; 0 always (a status is not a verdict), unless there is none."""
     root = data_dir()
@@ -175,6 +191,10 @@ def print_status() -> int:
     print("failing checks and quarantine:" if failing else "failing checks and quarantine: none")
     if failing:
         print("\n".join(failing))
+    failed = failed_unit_lines(root)
+    print("failed units:" if failed else "failed units: none")
+    if failed:
+        print("\n".join(failed))
     print("deferred:" if deferred else "deferred: none")
     if deferred:
         print("\n".join(deferred))

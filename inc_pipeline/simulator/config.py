@@ -69,6 +69,9 @@ class SimulatorConfig:
     # The manual's other possible reading of a several-site report: the bare list holds at most `limit` records,
     # cut with nothing to say so (it has no totalPage). Off by default: the manual's tables show the whole list.
     several_site_reports_cut: bool = False
+    # (path, device serial) pairs answered with the failure envelope "Device <SN> does not support this
+    # operation", as a switch answers a controller-only endpoint.
+    refusals: tuple[tuple[str, str], ...] = ()
 
     @property
     def start_date(self) -> dt.date:

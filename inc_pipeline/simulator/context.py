@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .entities import Site
-from .errors import bad_parameter, shop_not_found
+from .errors import bad_parameter, shop_not_found, unsupported_operation
 from .faults import Faults
 from .paging import as_int
 from .world import DAY_MS, World
@@ -67,6 +67,8 @@ class Call:
         site = self.world.devices.get(sn)
         if site is None:
             raise bad_parameter(name, f"unknown device {sn}")
+        if (self.path, sn) in self.world.config.refusals:
+            raise unsupported_operation(sn)
         return site
 
     def window(self, start_name: str = "startTime", end_name: str = "endTime", max_hours: int | None = None):

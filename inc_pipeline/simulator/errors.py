@@ -13,6 +13,7 @@ them here when the real service says otherwise.
 | a 1/second endpoint called < 1.0 s apart    | 429  | 1003 | request too frequent         |
 | 101st call of a 100/day endpoint (UTC day)  | 200  | 1004 | daily quota exceeded         |
 | site id not in the account                  | 200  | 1005 | shop not found               |
+| a device asked what its type does not answer| 200  | 1006 | Device <SN> does not support this operation |
 | unknown path                                | 404  | 404  | not found                    |
 
 Checks run in that order of concern: path, key, rate limit, quota, parameters, site ids. Every request that
@@ -26,6 +27,7 @@ BAD_PARAMETER = 1002
 TOO_FREQUENT = 1003
 QUOTA_EXCEEDED = 1004
 SHOP_NOT_FOUND = 1005
+UNSUPPORTED_OPERATION = 1006
 NOT_FOUND = 404
 
 RATE_TOLERANCE_S = 0.02  # clock jitter allowed on the 1/second limit
@@ -70,3 +72,9 @@ def shop_not_found(shop) -> ApiError:
 
 def not_found(path: str) -> ApiError:
     return ApiError(NOT_FOUND, f"not found: {path}", status=404)
+
+
+def unsupported_operation(sn: str) -> ApiError:
+    """A device asked an endpoint its type does not answer (a switch asked for AP info): code and message are
+    ours (field notes: public clients ask controller-only endpoints only of controllers)."""
+    return ApiError(UNSUPPORTED_OPERATION, f"Device {sn} does not support this operation")
