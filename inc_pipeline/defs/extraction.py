@@ -28,7 +28,7 @@ from inc_pipeline.extract.failed_units import FailedUnitsLedger, plan_with_failu
 from inc_pipeline.extract.plan import Targets, plan_requests
 from inc_pipeline.extract.run import LandingOptions, LandingReport, land_requests
 from inc_pipeline.extract.targets import load_targets, require_sites
-from inc_pipeline.extract.units import request_days, unit_keys
+from inc_pipeline.extract.units import request_days, target_text
 from inc_pipeline.landing.lake import Lake
 
 from .failures import fail_at_once
@@ -119,7 +119,8 @@ def _quarantine_check(rows_landed: int, rows_quarantined: int) -> AssetCheckResu
 def _failed_units_check(report: LandingReport) -> AssetCheckResult:
     """Warns when some requests failed on their own (everything else landed): `inc-pipeline status` lists them."""
     failures = report.units_failed
-    lines = [f"- {', '.join(map(str, sorted(unit_keys(f.request))))}: {f.message}" for f in failures[:20]]
+    lines = [f"- {target_text(f.request.endpoint, f.request.context, f.request.params)}: {f.message}"
+             for f in failures[:20]]  # fmt: skip
     return AssetCheckResult(
         check_name="failed_units",
         passed=not failures,
@@ -226,7 +227,8 @@ def extract_endpoint(
             report = land_requests(client, endpoint, requests, lake, options, partition_dates=landed_days)
             ledger.record(endpoint, report.units_landed, report.units_failed, run_id=run_id)
             for failure in report.units_failed:
-                log.warning(f"{endpoint.id}: {', '.join(map(str, sorted(unit_keys(failure.request))))} failed "
+                target = target_text(endpoint, failure.request.context, failure.request.params)
+                log.warning(f"{endpoint.id}: {target} failed "
                             f"(code {failure.code}): {failure.message}; the other requests landed")  # fmt: skip
         except QuotaExhaustedError as exc:
             # The daily quota is spent: nothing landed is lost (partitions are replaced only on commit); the

@@ -20,7 +20,7 @@ from inc_pipeline.catalog import ENDPOINTS_BY_ID, Endpoint
 from inc_pipeline.client._state import read_json, safe_name, write_json
 
 from .plan import Request
-from .units import unit_keys
+from .units import target_text, unit_keys
 
 GIVE_UP_AFTER = 3  # runs in which the same unit failed: a device that never answers is not asked forever
 REST_DAYS = 7  # a given-up unit is asked again after this long, once
@@ -128,19 +128,10 @@ def _request(endpoint: Endpoint, entry: dict) -> Request:
 
 
 def _described(endpoint_id: str, entry: dict) -> FailedUnit:
-    context = entry["context"] or {}
-    target = ", ".join(f"{k}={v}" for k, v in context.items()) or _batch_target(endpoint_id, entry["params"])
+    target = target_text(ENDPOINTS_BY_ID[endpoint_id], entry["context"] or {}, entry["params"])
     window = ""
     if entry["window"]:
         start, end = (datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="minutes") for ms in entry["window"])
         window = f"{start}..{end}"
     return FailedUnit(endpoint_id, target, window, entry["code"], entry["message"], entry["attempts"],
                       entry["first_seen"], entry["last_seen"], entry["last_run"], entry["given_up"])  # fmt: skip
-
-
-def _batch_target(endpoint_id: str, params: dict) -> str:
-    endpoint = ENDPOINTS_BY_ID.get(endpoint_id)
-    for name in (endpoint.site_field, endpoint.device_field) if endpoint else ():
-        if name and isinstance(params.get(name), list):
-            return f"{name}=[{len(params[name])}]"
-    return "account"

@@ -47,6 +47,16 @@ def unit_keys(request: Request) -> frozenset[UnitKey]:
     return frozenset({tuple(str(request.context.get(column, "")) for column in columns)})
 
 
+def target_text(endpoint: Endpoint, context: dict, params: dict) -> str:
+    """What a request was about, for people: `site_id=1002, dev_sn=ABC`, `shopIds=[100 sites]`, `account`."""
+    if context:
+        return ", ".join(f"{k}={v}" for k, v in context.items())
+    for name in (endpoint.site_field, endpoint.device_field):
+        if name and isinstance(params.get(name), list):
+            return f"{name}=[{len(params[name])}]"
+    return "account"
+
+
 def request_days(request: Request) -> list[date]:
     """The partition days a request answers for: its partition, or every UTC day its window touches."""
     if request.partition_date is not None or request.window is None:

@@ -89,11 +89,11 @@ def test_window_endpoints_are_daily_partitions_backfilled_in_one_run(defs):
             assert asset.partitions_def is None
 
 
-def test_each_endpoint_asset_has_its_quarantine_and_drift_checks(defs):
+def test_each_endpoint_asset_has_its_quarantine_drift_and_failed_units_checks(defs):
     checks = set(defs.resolve_asset_graph().asset_check_keys)
     for endpoint in ENDPOINTS:
         names = {key.name for key in checks if key.asset_key == AssetKey(endpoint.id)}
-        assert names == {"quarantined_rows", "schema_drift"}
+        assert names == {"quarantined_rows", "schema_drift", "failed_units"}
 
 
 def test_each_domain_module_owns_only_its_own_assets():

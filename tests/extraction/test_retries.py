@@ -17,6 +17,7 @@ from dagster import DagsterEventType, DagsterInstance, RetryPolicy, materialize
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 from inc_pipeline.defs.extraction import RETRY_POLICY, endpoint_asset
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
+from inc_pipeline.extract.failed_units import FailedUnitsLedger
 from inc_pipeline.simulator import FaultConfig
 
 from .helpers import PII_KEY, day, lake
@@ -63,8 +64,6 @@ def _spend_quota(data_dir, endpoint_id: str) -> None:
 PERMANENT = {
     "corrupted-parquet": ("shop_devices", {}, {}, _corrupt_site_list, "is not readable Parquet ("),
     "no-site": ("shop_devices", {}, {}, None, "no site to extract"),
-    "unknown-site": ("shop_devices", {}, {"sites": "99999"}, None, "site not found"),
-    "malformed-site-id": ("current_client_count", {}, {"sites": "not-a-site"}, None, "(code 100"),
     "wrong-key": ("user_shops", {"api_key": "wrong-key"}, {}, None, "invalid apikey"),
     "revoked-key": ("user_shops", {"api_key": REVOKED}, {}, None, "apikey disabled"),
     "missing-key": ("user_shops", {"api_key": ""}, {}, None, "INC_API_KEY is not set"),
@@ -89,6 +88,27 @@ def test_permanent_errors_fail_at_once_with_their_line(case, make_simulator, tmp
     assert len(failures) == 1 and expected in failures[0], failures
     assert "\n" not in failures[0].strip() and sim.api_key not in failures[0]
     assert sum(sim.stats()["requests"].values()) <= 1  # asked once at most, never again
+
+
+# A site the account does not have fails that site's requests only: failed units, not retried by Dagster.
+PER_UNIT = {
+    "unknown-site": ("shop_devices", {"sites": "99999"}, "shop not found"),
+    "malformed-site-id": ("current_client_count", {"sites": "not-a-site"}, "invalid parameter"),
+}
+
+
+@pytest.mark.parametrize("case", list(PER_UNIT))
+def test_a_site_the_api_refuses_is_a_failed_unit_asked_once(case, make_simulator, tmp_path):
+    endpoint_id, settings, expected = PER_UNIT[case]
+    sim = make_simulator(enforce_limits=False)
+    data_dir = tmp_path / "data"
+    result, seconds, failures, retries = _materialize(
+        endpoint_asset(ENDPOINTS_BY_ID[endpoint_id]), sim, data_dir, settings=settings
+    )
+    assert result.success and not retries and not failures and seconds < RETRY_POLICY.delay
+    [unit] = FailedUnitsLedger(data_dir / "state").units(endpoint_id)
+    assert expected in unit.message and "\n" not in unit.message and sim.api_key not in unit.message
+    assert sum(sim.stats()["requests"].values()) == 1
 
 
 def test_a_full_quota_defers_at_once_without_asking(make_simulator, tmp_path):
