@@ -1,4 +1,5 @@
 -- The vendor's weekly report per site (history_week_report); period_start = the UTC week containing statTime.
+-- A week asked in part (a server may answer every week overlapping the window) is flagged is_complete = false.
 with report as (
     select * from {{ ref('stg_history_week_report') }}
 ),
@@ -20,7 +21,9 @@ final as (
         three_visits,
         four_plus_visits,
         min_avg_dwell_s,
-        max_avg_dwell_s
+        max_avg_dwell_s,
+        coalesce(covered_days, 7) as days_covered,
+        coalesce(covered_days, 7) = 7 as is_complete
     from report
 )
 

@@ -10,7 +10,9 @@ final as (
         one_visit,
         two_visits,
         three_visits,
-        four_plus_visits
+        four_plus_visits,
+        coalesce(covered_days, 7) as days_covered,
+        coalesce(covered_days, 7) = 7 as is_complete
     from weekly
 )
 

@@ -18,6 +18,7 @@ renamed as (
         cast("totalTxBytes" as double) as total_tx_mb,
         cast("avgRxBytes" as double) as avg_rx_mb,
         cast("avgTxBytes" as double) as avg_tx_mb,
+        cast(covered_days as bigint) as covered_days,
         cast(partition_date as date) as partition_date,
         cast(extracted_at as timestamptz) as extracted_at
     from source

@@ -12,6 +12,7 @@ renamed as (
         cast(two as bigint) as two_visits,
         cast(three as bigint) as three_visits,
         cast("gteFour" as bigint) as four_plus_visits,
+        cast(covered_days as bigint) as covered_days,
         cast(partition_date as date) as partition_date,
         cast(extracted_at as timestamptz) as extracted_at
     from source

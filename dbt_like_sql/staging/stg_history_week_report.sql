@@ -24,6 +24,7 @@ renamed as (
         cast("fourTimes" as bigint) as four_plus_visits,
         cast("minavgTime" as double) as min_avg_dwell_s,
         cast("maxavgTime" as double) as max_avg_dwell_s,
+        cast(covered_days as bigint) as covered_days,
         cast(partition_date as date) as partition_date,
         cast(extracted_at as timestamptz) as extracted_at
     from source

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from inc_pipeline.catalog import Endpoint, Scope, Span
+from inc_pipeline.catalog import Endpoint, Period, Scope, Span
 from inc_pipeline.days import contiguous_runs
+from inc_pipeline.landing.normalise import period_start_of
 
 
 @dataclass(frozen=True)
@@ -58,19 +59,35 @@ def windows_for(endpoint: Endpoint, days: Sequence[date], tz: str = "UTC") -> li
     cut at the window limit when the manual states one (auth history: 168 h).
 
     A run's rows go to their days by their own time, which the API gives in UTC: with partitions in another
-    time zone a day's rows would not be the API's day, so every endpoint then asks one day per request.
+    time zone a day's rows would not be the API's day, so every endpoint then asks one day per request, except
+    weeks and months, whose rows name their period.
     """
     window = endpoint.window
-    if window is None or window.span is Span.DAY or tz != "UTC":
+    named_periods = endpoint.series_period in (Period.WEEK, Period.MONTH)  # routed by the period's name, not by UTC
+    if window is None or window.span is Span.DAY or (tz != "UTC" and not named_periods):
         return [((day_start_ms(d, tz), day_start_ms(d + timedelta(days=1), tz)), d) for d in sorted(set(days))]
     from inc_pipeline.client import split_window
 
     windows: list[tuple[tuple[int, int], date | None]] = []
-    for first, last in contiguous_runs(days):
+    for first, last in _whole_periods(endpoint, contiguous_runs(days)):
         start, end = day_start_ms(first, tz), day_start_ms(last + timedelta(days=1), tz)
         pieces = split_window(start, end, window.max_hours) if window.max_hours else [(start, end)]
         windows += [((lo, hi), None) for lo, hi in pieces]
     return windows
+
+
+def _whole_periods(endpoint: Endpoint, runs: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Runs of days, each widened back to the start of its first week or month for an endpoint whose rows are
+    weeks or months: a week is then asked whole, whatever reading of the window the server has (only periods
+    that end in it, or every one that overlaps it, with figures for the part asked)."""
+    period = endpoint.series_period
+    if period not in (Period.WEEK, Period.MONTH):
+        return runs
+    return contiguous_runs(day for first, last in runs for day in _days(period_start_of(first, period), last))
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def snapshot_window(endpoint: Endpoint, now: datetime) -> tuple[int, int] | None:

@@ -27,6 +27,7 @@ from inc_pipeline.landing.archive import Archive
 from inc_pipeline.landing.lake import Lake
 from inc_pipeline.landing.normalise import to_frame
 from inc_pipeline.landing.privacy import DEFAULT_POLICY, client_identifiers, personal_columns, protect
+from inc_pipeline.landing.rules import coverage_columns
 from inc_pipeline.landing.schemas import expected_columns
 from inc_pipeline.landing.validate import validate
 
@@ -149,7 +150,7 @@ def _land_all(
     extracted_at = datetime.now(UTC)
     quarantine: dict[date, list[pd.DataFrame]] = {}
     columns = landed_columns(endpoint, options.pii_policy)
-    outside = "skip" if only_partition_dates else "refuse"
+    outside = "skip" if only_partition_dates else "accept" if coverage_columns(endpoint) else "refuse"
     by_unit = unit_columns(endpoint) if per_unit else None
     ordinal_of: dict[int, int] = {}  # id(request) -> its number in this landing
     with lake.partition_writer(
@@ -180,7 +181,7 @@ def _land_all(
                 land()  # before normalising the page, so that memory never holds more rows than the budget
             frame = to_frame(
                 endpoint, page.records, context=request.context, partition_date=request.partition_date,
-                extracted_at=extracted_at, columns=columns,
+                extracted_at=extracted_at, columns=columns, window=request.window,
             )  # fmt: skip
             notes = take_notes(frame)
             if not batch.joins(frame, request):

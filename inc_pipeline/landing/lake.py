@@ -56,8 +56,9 @@ class Lake:
 
         `schema_columns`: the landed columns (default: every column of the catalog table; fewer when personal
         columns were dropped), or an explicit Arrow schema for a table outside the catalog. `outside`: what a
-        row for a day not in `dates` does: "refuse" (an error: the planner and the lake disagree) or "skip" (replay
-        of an answer that covers more days than the ones being re-landed). `unit_columns`: replace each
+        row for a day not in `dates` does: "refuse" (an error: the planner and the lake disagree), "skip" (replay
+        of an answer that covers more days than the ones being re-landed) or "accept" (a week or month that
+        overlaps the window lands in its own period's partition). `unit_columns`: replace each
         partition by request unit rather than whole (see `unit_merge.py`).
         """
         schema = _table_schema(table, schema_columns)

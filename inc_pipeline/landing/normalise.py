@@ -23,7 +23,7 @@ from inc_pipeline.catalog.model import Endpoint, Period
 
 from .fast_columns import fast_column, fast_days
 from .macs import canonical_mac
-from .rules import RECORD_CONTEXT_FIELDS, Kind, context_columns, rules_of
+from .rules import COVERAGE_COLUMN, RECORD_CONTEXT_FIELDS, Kind, context_columns, rules_of
 from .schemas import UTC_TIMESTAMP, column_kind, expected_columns, pandas_dtype
 
 ATTRS_KEY = "landing"
@@ -52,6 +52,7 @@ def to_frame(
     partition_date: date | None,
     extracted_at: datetime,
     columns: Sequence[str] | None = None,
+    window: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """The landed frame of one answer's records (columns = `expected_columns(endpoint)`, in order).
 
@@ -59,7 +60,8 @@ def to_frame(
     (a multi-day window) derives each row's date from `endpoint.series_time_field` and `series_period`.
     `columns`: build only these (in the table's order), when the others will not land (personal columns under
     the `drop` policy: normalising and validating 12 columns only to drop them cost ~3 ms a page). Drift still
-    reads every field of the records.
+    reads every field of the records. `window`: the request's [start, end) in ms, for a week's or month's
+    `covered_days`.
     """
     failures: list[Failure] = []
     built: dict[str, pd.Series] = {}
@@ -71,6 +73,8 @@ def to_frame(
         elif name == "extracted_at":  # one instant for the whole answer: broadcast, not 5,000 Timestamps
             built[name] = pd.Series(_utc(extracted_at), index=pd.RangeIndex(len(records)), dtype=UTC_TIMESTAMP)
             continue
+        elif name == COVERAGE_COLUMN:
+            values = covered_days(endpoint.series_period, built["partition_date"], window)
         elif name in context_columns(endpoint):
             fast = _context_column(endpoint, name, records, fields)
             if fast is not None:
@@ -285,6 +289,36 @@ def partition_day_of(value: Any, period: Period = Period.DAY) -> date | None:
     if day is None or period is Period.DAY:
         return day
     return day + timedelta(days=6)
+
+
+def period_first_day(last_day: date, period: Period) -> date:
+    """The first day of the week (its Monday) or month whose partition is `last_day`."""
+    if period is Period.MONTH:
+        return last_day.replace(day=1)
+    return last_day - timedelta(days=6) if period is Period.WEEK else last_day
+
+
+def period_start_of(day: date, period: Period) -> date:
+    """The first day of the period (day, ISO week, month) that contains `day`."""
+    if period is Period.MONTH:
+        return day.replace(day=1)
+    return day - timedelta(days=day.weekday()) if period is Period.WEEK else day
+
+
+def covered_days(period: Period, last_days: pd.Series, window: tuple[int, int] | None) -> list[int | None]:
+    """Per row (a period named by its partition's last day): how many of the period's days the request's window
+    [start, end) covered, in UTC days; None without a window."""
+    if window is None:
+        return [None] * len(last_days)
+    first, last = day_of(window[0]), day_of(window[1] - 1)
+    out = []
+    for period_last in last_days:
+        if period_last is None or pd.isna(period_last):
+            out.append(None)
+            continue
+        start, end = max(first, period_first_day(period_last, period)), min(last, period_last)
+        out.append(max(0, (end - start).days + 1))
+    return out
 
 
 def day_of(value: Any) -> date | None:

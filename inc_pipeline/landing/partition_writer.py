@@ -20,6 +20,7 @@ from pandas.util import hash_array
 
 from inc_pipeline.crash import crash_point
 
+from .rules import COVERAGE_COLUMN
 from .unit_merge import UnitMerge
 
 PART_FILE = "part-0.parquet"
@@ -55,8 +56,8 @@ class PartitionWriter:
 
         `unit_columns`: replace by request unit (see `UnitMerge`): a partition keeps the old rows of every unit
         that did not land there this time. None: a partition is replaced whole."""
-        if outside not in ("refuse", "skip"):
-            raise ValueError(f"outside must be 'refuse' or 'skip', not {outside!r}")
+        if outside not in ("refuse", "skip", "accept"):
+            raise ValueError(f"outside must be 'refuse', 'skip' or 'accept', not {outside!r}")
         self.outside = outside
         self.table_dir = table_dir
         self.schema = schema
@@ -71,7 +72,8 @@ class PartitionWriter:
         self._seen_before: dict[tuple[date, int], set[int]] = {}  # ... and the write before it
         self._request = 0  # the request of rows added without numbers
         self._done = False
-        self.units = UnitMerge(unit_columns) if unit_columns is not None else None
+        prefer = COVERAGE_COLUMN if COVERAGE_COLUMN in schema.names else None
+        self.units = UnitMerge(unit_columns, key, prefer) if unit_columns is not None else None
 
     def __enter__(self) -> PartitionWriter:
         return self
@@ -160,7 +162,7 @@ class PartitionWriter:
 
     def _write_day(self, day: date, table: pyarrow.Table, positions, fingerprints, ordinals: list[int]) -> int:
         """Write the rows at `positions` (None: every row) of the frame's `table` to the day's file."""
-        if self.declared and day not in self.declared:
+        if self.declared and day not in self.declared and self.outside != "accept":
             if self.outside == "skip":
                 return 0
             raise LakeError(f"{self.table_dir.name}: row for {day} outside the partitions being replaced")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from inc_pipeline.catalog.model import Endpoint, Scope
+from inc_pipeline.catalog.model import Endpoint, Period, Scope
 
 
 class Kind(StrEnum):
@@ -121,11 +121,19 @@ SCOPE_CONTEXT: dict[Scope, tuple[str, ...]] = {
 RECORD_CONTEXT_FIELDS: dict[str, tuple[str, ...]] = {"dev_sn": ("devSN",), "ap_sn": ("apSN",)}
 
 STAMP_COLUMNS = ("partition_date", "extracted_at")
+# Days of a week's or month's row that its request's window covered: the row is the whole period's only when it
+# covered them all (a server may answer every period overlapping the window, with figures for the part asked).
+COVERAGE_COLUMN = "covered_days"
 
 
 def context_columns(endpoint: Endpoint) -> tuple[str, ...]:
     """The context columns this endpoint's table carries (site_id, dev_sn, ap_sn, ssid as its scope has)."""
     return SCOPE_CONTEXT[endpoint.scope]
+
+
+def coverage_columns(endpoint: Endpoint) -> tuple[str, ...]:
+    """`covered_days` for endpoints whose rows are weeks or months, else nothing."""
+    return (COVERAGE_COLUMN,) if endpoint.series_period in (Period.WEEK, Period.MONTH) else ()
 
 
 def landing_key(endpoint: Endpoint) -> tuple[str, ...]:

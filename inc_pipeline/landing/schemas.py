@@ -13,7 +13,17 @@ from pandera.engines import pandas_engine
 from inc_pipeline.catalog.model import Endpoint
 
 from .fast_columns import matches
-from .rules import STAMP_COLUMNS, Kind, Rule, context_columns, kind_of, landing_key, rules_of
+from .rules import (
+    COVERAGE_COLUMN,
+    STAMP_COLUMNS,
+    Kind,
+    Rule,
+    context_columns,
+    coverage_columns,
+    kind_of,
+    landing_key,
+    rules_of,
+)
 
 TEXT = pd.StringDtype()
 UTC_TIMESTAMP = pd.DatetimeTZDtype(unit="us", tz="UTC")
@@ -53,13 +63,16 @@ MAC_OR_EMPTY_PATTERN = r"^(?:|[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}|[0-9a-fA-F]{2
 
 def expected_columns(endpoint: Endpoint) -> list[str]:
     """The landed table's columns, in order: the catalog's fields, the context columns, then the stamps."""
-    return list(dict.fromkeys((*endpoint.fields, *context_columns(endpoint), *STAMP_COLUMNS)))
+    return list(dict.fromkeys((*endpoint.fields, *context_columns(endpoint), *STAMP_COLUMNS,
+                               *coverage_columns(endpoint))))  # fmt: skip
 
 
 def column_kind(endpoint: Endpoint, column: str) -> Kind:
     """The kind of any landed column, context columns included."""
     if column in context_columns(endpoint):
         return Kind.SITE_ID if column == "site_id" else Kind.TEXT
+    if column == COVERAGE_COLUMN:
+        return Kind.COUNT
     return kind_of(endpoint, column)
 
 

@@ -23,8 +23,12 @@ UnitKey = tuple[str, ...]
 class UnitMerge:
     """Which units landed on which days, and the merge of a day's new file with the old partition."""
 
-    def __init__(self, columns: tuple[str, ...]) -> None:
+    def __init__(self, columns: tuple[str, ...], key: tuple[str, ...] = (), prefer: str | None = None) -> None:
+        """`prefer`: a column that ranks rows of one `key` (a week's `covered_days`): a new row ranking lower than
+        the row it would replace leaves the old one in place (a day of a week never replaces the whole week)."""
         self.columns = columns
+        self.key = key
+        self.prefer = prefer
         self.landed: dict[date, set[UnitKey]] = {}
         self.failed: dict[date, set[UnitKey]] = {}
         self.carried: dict[date, int] = {}  # old rows kept per day
@@ -52,11 +56,14 @@ class UnitMerge:
         landed = self.landed.get(day, set())
         dropped = self.failed.get(day, set()) - landed
         carried = self._carried(final, landed, schema) if final.exists() else None
-        if not dropped and carried is None:
+        outranked = self.prefer is not None and final.exists()
+        if not dropped and carried is None and not outranked:
             return None
         new = pq.read_table(temporary)
         if dropped:
             new = new.filter(pyarrow.array([key not in dropped for key in self._keys(new)], pyarrow.bool_()))
+        if outranked:
+            new = self._keep_higher_ranked(new, _conformed(pq.read_table(final), schema))
         merged = pyarrow.concat_tables([new, carried]) if carried is not None else new
         self.carried[day] = 0 if carried is None else len(carried)
         write(merged)
@@ -72,6 +79,25 @@ class UnitMerge:
             return None
         old = pq.read_table(final).filter(pyarrow.array(mask, pyarrow.bool_()))
         return _conformed(old, schema)
+
+    def _keep_higher_ranked(self, new: pyarrow.Table, old: pyarrow.Table) -> pyarrow.Table:
+        """`new`, where an old row of the same key ranks higher on `prefer` taking that row's place (an old row
+        without a rank was landed before ranks were kept, when only whole periods landed: it ranks highest)."""
+        if not len(new) or not len(old):
+            return new
+        ranked = {key: rank for key, rank in zip(self._key_values(old), old.column(self.prefer).to_pylist(),
+                                                 strict=True)}  # fmt: skip
+        ranks = new.column(self.prefer).to_pylist()
+        beaten = {key for key, rank in zip(self._key_values(new), ranks, strict=True)
+                  if key in ranked and (ranked[key] is None or (rank is not None and ranked[key] > rank))}  # fmt: skip
+        if not beaten:
+            return new
+        keep_new = pyarrow.array([key not in beaten for key in self._key_values(new)], pyarrow.bool_())
+        keep_old = pyarrow.array([key in beaten for key in self._key_values(old)], pyarrow.bool_())
+        return pyarrow.concat_tables([new.filter(keep_new), old.filter(keep_old)])
+
+    def _key_values(self, table: pyarrow.Table) -> list[tuple]:
+        return list(zip(*(pc.cast(table.column(c), pyarrow.string()).to_pylist() for c in self.key), strict=True))
 
     def _keys(self, table: pyarrow.Table | None, rows: int | None = None):
         if not self.columns:

@@ -72,6 +72,10 @@ class SimulatorConfig:
     # (path, device serial) pairs answered with the failure envelope "Device <SN> does not support this
     # operation", as a switch answers a controller-only endpoint.
     refusals: tuple[tuple[str, str], ...] = ()
+    # Which weeks and months the reports answer: "whole" (those ending in the window, whole-period figures) or
+    # "overlapping" (every one overlapping the window, figures for the part inside it); both readings fit the
+    # manual. See stats.report_periods.
+    report_periods: str = "whole"
 
     @property
     def start_date(self) -> dt.date:

@@ -7,7 +7,6 @@ from .context import Call
 from .errors import bad_parameter
 from .handlers_stats import scope
 from .paging import as_int, cursor
-from .world import DAY_MS
 
 REPORT_FIELDS = ("clientCount", "avgTime", "newCount", "oldCount", "totalRxBytes", "totalTxBytes", "avgRxBytes",
                  "avgTxBytes")  # fmt: skip
@@ -25,10 +24,9 @@ def _day_records(call: Call, site: int, start: int, end: int) -> list[dict]:
 
 def _week_records(call: Call, site: int, start: int, end: int) -> list[dict]:
     out = []
-    for monday in stats.complete_weeks(call.world, start, end):
-        week_start, week_end = monday * DAY_MS, (monday + 7) * DAY_MS - 1
-        f = stats.figures(call.world, [site], week_start, week_end)
-        daily_avg = [d["avgTime"] for _, d in stats.daily(call.world, [site], week_start, week_end)] or [0]
+    for monday, lo, hi in stats.report_periods(call.world, start, end, "week"):
+        f = stats.figures(call.world, [site], lo, hi)
+        daily_avg = [d["avgTime"] for _, d in stats.daily(call.world, [site], lo, hi)] or [0]
         out.append({**_record(site, stats.date_text(monday), f), "fourTimes": f["gteFour"], "threeTimes": f["three"],
                     "twoTimes": f["two"], "oneTime": f["one"], "maxavgTime": max(daily_avg),
                     "minavgTime": min(daily_avg)})  # fmt: skip
@@ -37,8 +35,8 @@ def _week_records(call: Call, site: int, start: int, end: int) -> list[dict]:
 
 def _month_records(call: Call, site: int, start: int, end: int) -> list[dict]:
     out = []
-    for first, last in stats.complete_months(call.world, start, end):
-        f = stats.figures(call.world, [site], first * DAY_MS, (last + 1) * DAY_MS - 1)
+    for first, lo, hi in stats.report_periods(call.world, start, end, "month"):
+        f = stats.figures(call.world, [site], lo, hi)
         out.append(_record(site, stats.date_text(first)[:7], f))
     return out
 

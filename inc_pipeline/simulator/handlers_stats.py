@@ -76,12 +76,8 @@ def week_client_times(call: Call) -> dict:
 
 def week_client_times_detail(call: Call) -> list[dict]:
     shops, start, end = scope(call)
-    return [{**_pick(_week(call, shops, monday), VISITS), "date": stats.date_text(monday)}
-            for monday in stats.complete_weeks(call.world, start, end)]  # fmt: skip
-
-
-def _week(call: Call, shops: list[int], monday: int) -> dict:
-    return stats.figures(call.world, shops, monday * DAY_MS, (monday + 7) * DAY_MS - 1)
+    return [{**_pick(stats.figures(call.world, shops, lo, hi), VISITS), "date": stats.date_text(monday)}
+            for monday, lo, hi in stats.report_periods(call.world, start, end, "week")]  # fmt: skip
 
 
 def avg_duration(call: Call, current: bool = False) -> dict:

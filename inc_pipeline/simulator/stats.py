@@ -6,6 +6,7 @@ simulated now). Clients are per site, so several sites' counts add up.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import numpy as np
@@ -146,3 +147,23 @@ def complete_months(world: World, start: int, end: int) -> list[tuple[int, int]]
         if (date + dt.timedelta(days=1)).day == 1:
             out.append((d - date.day + 1, d))
     return out
+
+
+def report_periods(world: World, start: int, end: int, period: str) -> list[tuple[int, int, int]]:
+    """(first day, figures' start ms, figures' end ms) of each week or month a report answers for [start, end].
+
+    The manual permits two readings, chosen by `SimulatorConfig.report_periods`: "whole" (default) answers
+    every whole period whose last day is in the window, with the whole period's figures; "overlapping" answers
+    every period that overlaps the window, with figures for the part of it inside the window.
+    """
+    if world.config.report_periods == "whole":
+        if period == "week":
+            return [(m, m * DAY_MS, (m + 7) * DAY_MS - 1) for m in complete_weeks(world, start, end)]
+        return [(f, f * DAY_MS, (last + 1) * DAY_MS - 1) for f, last in complete_months(world, start, end)]
+    firsts: dict[int, int] = {}
+    for d in world.days_between(start, end):
+        date = EPOCH + dt.timedelta(days=d)
+        first = d - date.weekday() if period == "week" else d - date.day + 1
+        last = first + 6 if period == "week" else d - date.day + calendar.monthrange(date.year, date.month)[1]
+        firsts[first] = last
+    return [(first, max(start, first * DAY_MS), min(end, (last + 1) * DAY_MS - 1)) for first, last in firsts.items()]

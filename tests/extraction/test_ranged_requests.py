@@ -74,8 +74,10 @@ def test_ranged_requests_land_the_rows_and_partitions_of_per_day_requests(landin
     for endpoint in RANGED:
         ranged, by_day = lake(ranged_dir), lake(per_day_dir)
         assert ranged.partitions(endpoint.id) == by_day.partitions(endpoint.id) == DAYS, endpoint.id
-        landed = ranged.read(endpoint.id).drop(columns="extracted_at")
-        expected = by_day.read(endpoint.id).drop(columns="extracted_at")
+        # covered_days: a one-day request covers one day of a week, the ranged one (widened to whole weeks and
+        # months) all of them; the figures are the same, since only whole periods are answered here.
+        landed = ranged.read(endpoint.id).drop(columns=["extracted_at", "covered_days"], errors="ignore")
+        expected = by_day.read(endpoint.id).drop(columns=["extracted_at", "covered_days"], errors="ignore")
         assert len(landed) > 0, endpoint.id
         pd.testing.assert_frame_equal(landed, expected, obj=endpoint.id)
 
@@ -92,6 +94,7 @@ def test_reports_name_each_rows_site_and_period(landings):
     weeks = lake(ranged_dir).read("history_week_report")
     assert set(weeks["partition_date"]) == {d for d in DAYS if d.isoweekday() == 7}
     assert (pd.to_datetime(weeks["statTime"]).dt.date + timedelta(days=6) == weeks["partition_date"]).all()
+    assert (weeks["covered_days"] == 7).all() and (months["covered_days"] == 31).all()  # asked whole
 
 
 def test_a_daily_run_with_lookback_replaces_exactly_its_days(landings, tmp_path):
@@ -111,9 +114,10 @@ def test_a_daily_run_with_lookback_replaces_exactly_its_days(landings, tmp_path)
         pd.testing.assert_frame_equal(kept.reset_index(drop=True), old.reset_index(drop=True), obj=endpoint.id)
         relanded = after[after["partition_date"].isin(run_days)]
         assert (relanded["extracted_at"] > old["extracted_at"].max()).all(), endpoint.id
-        expected = lake(per_day_dir).read(endpoint.id, dates=run_days).drop(columns="extracted_at")
-        pd.testing.assert_frame_equal(relanded.drop(columns="extracted_at").reset_index(drop=True), expected,
-                                      obj=endpoint.id)  # fmt: skip
+        unstamped = ["extracted_at", "covered_days"]  # see the test above for covered_days
+        expected = lake(per_day_dir).read(endpoint.id, dates=run_days).drop(columns=unstamped, errors="ignore")
+        pd.testing.assert_frame_equal(relanded.drop(columns=unstamped, errors="ignore").reset_index(drop=True),
+                                      expected, obj=endpoint.id)  # fmt: skip
 
 
 def test_a_report_cut_at_the_limit_still_lands_every_row_once(landings, sim_config, tmp_path):
