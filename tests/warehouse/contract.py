@@ -2,6 +2,7 @@
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 
+COMPLETENESS = ("days_covered", "is_complete")  # weeks and months asked in part are flagged
 REPORT = (
     "site_id", "period_start", "clients", "new_guests", "regular_guests", "avg_dwell_s", "rx_mb", "tx_mb",
     "avg_rx_mb", "avg_tx_mb",
@@ -10,7 +11,9 @@ REPORT = (
 MARTS: dict[str, tuple[str, ...]] = {
     "guest_daily": ("site_id", "date", "new_guests", "regular_guests", "total_guests"),
     "guest_hourly": ("site_id", "hour", "clients"),
-    "visits_weekly": ("site_id", "week_start", "one_visit", "two_visits", "three_visits", "four_plus_visits"),
+    "visits_weekly": (
+        "site_id", "week_start", "one_visit", "two_visits", "three_visits", "four_plus_visits", *COMPLETENESS,
+    ),
     "dwell_daily": (
         "site_id", "date", "avg_dwell_s", "dwell_lt_5m", "dwell_5_30m", "dwell_30_120m", "dwell_gte_120m",
     ),
@@ -19,8 +22,9 @@ MARTS: dict[str, tuple[str, ...]] = {
     "report_daily": REPORT,
     "report_weekly": (
         *REPORT, "one_visit", "two_visits", "three_visits", "four_plus_visits", "min_avg_dwell_s", "max_avg_dwell_s",
+        *COMPLETENESS,
     ),
-    "report_monthly": REPORT,
+    "report_monthly": (*REPORT, *COMPLETENESS),
     "auth_sessions": (
         "site_id", "session_start", "duration_s", "auth_type", "client_key", "vendor", "terminal_model", "ap_mac",
         "upstream", "downstream",
