@@ -211,7 +211,8 @@ def _record_units(units, report: LandingReport, ordinal_of: dict[int, int]) -> N
     for request in report.units_landed:
         units.unit_landed(unit_keys(request), request_days(request), ordinal_of.get(id(request)))
     for failure in report.units_failed:
-        units.unit_failed(unit_keys(failure.request), ordinal_of.get(id(failure.request)))
+        request = failure.request
+        units.unit_failed(unit_keys(request), request_days(request), ordinal_of.get(id(request)))
 
 
 def _progress(endpoint: Endpoint, requests: Sequence[Request], days: Sequence[date]):

@@ -141,8 +141,12 @@ class PartitionWriter:
         try:
             for day in self.declared - self._open.keys():
                 self._part(day)
-            for day, part in self._open.items():
+            for day, part in list(self._open.items()):
                 part.finish()
+                if self.units is not None and self.units.untouched(day):
+                    part.discard()  # nothing landed there: the old partition, or none, stays
+                    del self._open[day], self.rows[day]
+                    continue
                 if self.units is not None:
                     kept = self.units.merge(day, part.temporary, part.path, self.schema, part.rewrite)
                     self.rows[day] = self.rows[day] if kept is None else kept

@@ -45,10 +45,14 @@ class UnitMerge:
         for day in {*days, *self._days_of_request.get(ordinal, ())}:
             self.landed.setdefault(day, set()).update(keys)
 
-    def unit_failed(self, keys: frozenset[UnitKey], ordinal: int | None = None) -> None:
+    def unit_failed(self, keys: frozenset[UnitKey], days: Sequence[date], ordinal: int | None = None) -> None:
         """A request for `keys` failed: whatever pages of it were written are dropped again."""
-        for day in self._days_of_request.get(ordinal, ()):
+        for day in {*days, *self._days_of_request.get(ordinal, ())}:
             self.failed.setdefault(day, set()).update(keys)
+
+    def untouched(self, day: date) -> bool:
+        """Whether the day is to stay exactly as it was: units failed there and none landed."""
+        return bool(self.failed.get(day)) and not self.landed.get(day)
 
     def merge(self, day: date, temporary: Path, final: Path, schema: pyarrow.Schema, write) -> int | None:
         """Make `temporary` the day's whole partition: its rows less those of failed units, plus the old rows of

@@ -20,7 +20,6 @@ from inc_pipeline.client import (
     IncClient,
     QuotaExhaustedError,
     ResponseFormatError,
-    ShopNotFoundError,
     WindowTooLongError,
     window_params,
 )
@@ -29,6 +28,7 @@ from inc_pipeline.extract.run import LandingOptions, land_requests
 from inc_pipeline.extract.targets import NoSitesError, load_targets, require_sites
 from inc_pipeline.landing import Lake, LakeError
 from inc_pipeline.simulator import FaultConfig, SimulatorServer
+from inc_pipeline.simulator.errors import SHOP_NOT_FOUND
 
 AUTH = ENDPOINTS_BY_ID["auth_history"]
 OPTIONS = LandingOptions(pii_key=b"k")
@@ -179,10 +179,11 @@ def test_unknown_site(make_simulator, tmp_path):
     day = sim.config.end_date - timedelta(days=1)
     requests = plan_requests(AUTH, Targets(sites=("99999",), user="demo"), days=[day])
     lake = Lake(tmp_path / "data")
-    with _client(sim, tmp_path) as client, pytest.raises(ShopNotFoundError) as caught:
-        land_requests(client, AUTH, requests, lake, OPTIONS, partition_dates=[day])
-    assert "99999" in str(caught.value) and "\n" not in str(caught.value)
-    assert lake.partitions("auth_history") == []
+    with _client(sim, tmp_path) as client:  # the site's request fails on its own: a failed unit, not a crash
+        report = land_requests(client, AUTH, requests, lake, OPTIONS, partition_dates=[day])
+    [failure] = report.units_failed
+    assert failure.code == SHOP_NOT_FOUND and "99999" in failure.message and "\n" not in failure.message
+    assert lake.partitions("auth_history") == []  # nothing landed, so no partition says "landed, no rows"
 
 
 def test_empty_site_list(tmp_path):
