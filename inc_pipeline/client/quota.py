@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from filelock import FileLock
 
+from inc_pipeline import clock
+
 from ._state import read_json, safe_name, write_json
 from .errors import QuotaExhaustedError
 
@@ -25,7 +27,7 @@ class QuotaLedger:
         self.directory = Path(state_dir) / "quota"
         self.directory.mkdir(parents=True, exist_ok=True)
         self.zone = ZoneInfo(timezone)
-        self._now = now or (lambda: datetime.now(self.zone))
+        self._now = now or clock.now
 
     def day(self) -> str:
         """The current quota day, as an ISO date in the ledger's time zone."""

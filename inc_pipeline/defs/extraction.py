@@ -22,6 +22,7 @@ from dagster import (
     asset,
 )
 
+from inc_pipeline import clock
 from inc_pipeline.catalog import ENDPOINTS, ENDPOINTS_BY_ID, Endpoint, Scope
 from inc_pipeline.client import QuotaExhaustedError
 from inc_pipeline.extract.failed_units import FailedUnitsLedger, plan_with_failures
@@ -35,6 +36,7 @@ from .failures import fail_at_once
 from .partitions import DAILY, TIMEZONE
 from .resources import IncApiResource, PipelineSettings
 from .resume import landed_by_unfinished_attempt
+from .run_clock import run_started_at
 
 QUARANTINE_FAIL_SHARE = 0.05  # more than 5% of rows quarantined fails the check: the API or our schema changed
 # Transient failures only (see failures.py): an API down for a minute gets two more attempts, 30 s apart.
@@ -199,8 +201,9 @@ def extract_endpoint(
     settings: PipelineSettings,
     log,
     run_id: str = "",
+    now: datetime | None = None,
 ) -> MaterializeResult:
-    """Plan, fetch and land one endpoint for `days` (window endpoints) or now (snapshots)."""
+    """Plan, fetch and land one endpoint for `days` (window endpoints) or `now` (snapshots: the run's start)."""
     lake = Lake(settings.root)
     user = inc_api.account_user() if endpoint.needs_user else ""
     targets = Targets(user=user)
@@ -208,9 +211,9 @@ def extract_endpoint(
         targets = load_targets(lake, user=user, site_allow_list=settings.site_allow_list)
         if endpoint.scope in (Scope.SITE, Scope.SITE_BATCH):
             require_sites(targets)
-    # One reading of the clock: a snapshot's window and the partition it lands in must name the same day,
+    # One reading of the clock per run: a snapshot's window and the partition it lands in name the run's day,
     # even when the run straddles midnight.
-    now = datetime.now(UTC)
+    now = now or clock.now()
     ledger = FailedUnitsLedger(settings.state_dir)
     planned = plan_requests(endpoint, targets, days=days, now=now, tz=TIMEZONE)
     retries, requests = plan_with_failures(endpoint, planned, ledger, now)
@@ -262,12 +265,13 @@ def endpoint_asset(endpoint: Endpoint, retry_policy: RetryPolicy = RETRY_POLICY)
     def _extract(context: AssetExecutionContext, inc_api: IncApiResource, settings: PipelineSettings):
         days = _days(context) if endpoint.is_windowed else []
         with fail_at_once(context.run_id):
-            lake, today = Lake(settings.root), datetime.now(UTC).date()
+            now = run_started_at(context)
+            lake, today = Lake(settings.root), now.date()
             resumed_from = landed_by_unfinished_attempt(context, endpoint, lake, today)
             if resumed_from:
                 context.log.info(f"{endpoint.id}: today's answer was landed by run {resumed_from}, not asked again")
                 return _resumed(endpoint, lake, today, resumed_from)
-            return extract_endpoint(endpoint, days, inc_api, settings, context.log, context.run_id)
+            return extract_endpoint(endpoint, days, inc_api, settings, context.log, context.run_id, now)
 
     return _extract
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dagster import ConfigurableResource, EnvVar
 
@@ -182,6 +183,17 @@ def lookback_days_from_env() -> int:
     return int(text)
 
 
+def quota_timezone_from_env() -> str:
+    """INC_QUOTA_TIMEZONE: where the 100/day quotas' day ends (default UTC; the manual does not say)."""
+    name = os.environ.get("INC_QUOTA_TIMEZONE", "").strip() or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingError(f"INC_QUOTA_TIMEZONE={name!r} is not a time zone: use an IANA name such as UTC "
+                           "(the default) or America/Sao_Paulo, or unset it") from None  # fmt: skip
+    return name
+
+
 def archive_raw_from_env() -> bool:
     """INC_ARCHIVE_RAW: true/false (1/0, yes/no, any case); anything else is refused rather than read as false."""
     text = os.environ.get("INC_ARCHIVE_RAW", "").strip().lower()
@@ -202,6 +214,7 @@ def resources_from_env() -> dict:
             user=_env("INC_API_USER", ""),
             header_name=_env("INC_API_HEADER", "apikey"),
             default_rate_per_second=default_rate_from_env(),
+            quota_timezone=quota_timezone_from_env(),
         ),
         "settings": PipelineSettings(
             data_dir=_env("INC_DATA_DIR", "data"),

@@ -7,16 +7,18 @@ of spending quota on the same answer. A new run (a later schedule tick, a run af
 that is what the snapshot is for.
 
 Dagster knows which run last materialized the asset and whether it finished; the lake knows whether that run's
-partition is still there (its file's time is after the run started). Both must agree before anything is skipped.
+partition is still there (its rows were fetched after the run started). Both must agree before anything is skipped.
 """
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from dagster import AssetExecutionContext, AssetKey, DagsterRunStatus
 
+from inc_pipeline import clock
 from inc_pipeline.catalog import Endpoint
 from inc_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG
 from inc_pipeline.landing.lake import Lake
@@ -45,11 +47,20 @@ def landed_by_unfinished_attempt(
     if not _same_run(context.run, earlier.dagster_run):
         return None
     path = lake.partition_path(endpoint.id, day)
-    if not path.exists() or path.stat().st_mtime < earlier.start_time:
+    if not path.exists() or _landed_before(path, earlier.start_time):
         return None  # that attempt's partition is not in the lake (removed, or never replaced)
-    if time.time() - event.timestamp > STALE_AFTER.total_seconds():
+    if clock.now().timestamp() - event.timestamp > STALE_AFTER.total_seconds():
         return None
     return event.run_id
+
+
+def _landed_before(path, started: float) -> bool:
+    """Whether the partition's rows were fetched before `started`: by the rows' own `extracted_at` (the pipeline's
+    clock, as Dagster's run times are), never by the file's time, which is another clock (the file system's)."""
+    stamps = pq.read_table(path, columns=["extracted_at"]).column("extracted_at")
+    if not len(stamps):
+        return False  # an empty answer: its file names no time, and the materialization says which run wrote it
+    return pc.min(stamps).as_py().timestamp() < started
 
 
 def _same_run(current, earlier) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from inc_pipeline import clock
 from inc_pipeline.catalog import ENDPOINTS_BY_ID, Endpoint
 from inc_pipeline.client._state import read_json, safe_name, write_json
 
@@ -50,7 +51,7 @@ class FailedUnitsLedger:
 
     def record(self, endpoint: Endpoint, landed, failed, *, run_id: str, now: datetime | None = None) -> None:
         """Clear the units that landed, add (or count again) those that failed, from one landing's report."""
-        seen = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+        seen = (now or clock.now()).isoformat(timespec="seconds")
         with self._lock(endpoint.id):
             entries = self._read(endpoint.id)
             for request in landed:
@@ -72,7 +73,7 @@ class FailedUnitsLedger:
 
     def resting(self, endpoint: Endpoint, now: datetime | None = None) -> set[str]:
         """Ids (`unit_id`) of given-up units last asked less than REST_DAYS ago: plans leave them out."""
-        since = ((now or datetime.now(UTC)) - timedelta(days=REST_DAYS)).isoformat(timespec="seconds")
+        since = ((now or clock.now()) - timedelta(days=REST_DAYS)).isoformat(timespec="seconds")
         return {unit for unit, e in self._read(endpoint.id).items() if e["given_up"] and e["last_seen"] > since}
 
     def units(self, endpoint_id: str | None = None) -> list[FailedUnit]:

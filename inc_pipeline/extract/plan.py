@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from inc_pipeline import clock
 from inc_pipeline.catalog import Endpoint, Period, Scope, Span
 from inc_pipeline.days import contiguous_runs
 from inc_pipeline.landing.normalise import period_start_of
@@ -158,7 +159,7 @@ def plan_requests(
     if endpoint.is_windowed:
         windows = windows_for(endpoint, days, tz)
     else:
-        now = now or datetime.now(UTC)
+        now = now or clock.now()
         windows = [(snapshot_window(endpoint, now), now.astimezone(UTC).date())]
     requests = []
     for window, partition_date in windows:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from inc_pipeline import clock
 from inc_pipeline.catalog import Endpoint
 from inc_pipeline.client import ApiError, Page
 from inc_pipeline.crash import crash_point
@@ -147,7 +148,7 @@ def land_pages(
 def _land_all(
     endpoint, pages, lake: Lake, options, partition_dates, report: LandingReport, only_partition_dates, per_unit
 ):
-    extracted_at = datetime.now(UTC)
+    extracted_at = clock.now()
     quarantine: dict[date, list[pd.DataFrame]] = {}
     columns = landed_columns(endpoint, options.pii_policy)
     outside = "skip" if only_partition_dates else "accept" if coverage_columns(endpoint) else "refuse"

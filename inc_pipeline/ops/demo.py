@@ -13,11 +13,12 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
 
+from inc_pipeline import clock
 from inc_pipeline.simulator import SimulatorConfig
 
 from .run import run_range
@@ -45,7 +46,7 @@ def demo_environment(base_url: str, config: SimulatorConfig, data_dir: Path) -> 
 def run_demo(days: int = 14, *, data_dir: str = "data/demo", log_level: str = "CRITICAL") -> int:
     """Start the simulator, extract `days` complete days, build the warehouse, print a summary; 0 on success."""
     started = time.monotonic()
-    today = datetime.now(UTC).date()
+    today = clock.today()
     start, end = today - timedelta(days=days), today - timedelta(days=1)
     config = SimulatorConfig(days=days + 7, end_date=today)
     root = Path(data_dir).resolve()

@@ -13,7 +13,7 @@ import re
 import socket
 import sys
 import warnings
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from urllib.parse import urlsplit
 
 from dagster import (
@@ -27,8 +27,10 @@ from dagster import (
     reconstructable,
 )
 
+from inc_pipeline import clock
 from inc_pipeline.defs.failures import INTERRUPTED
 from inc_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags  # noqa: F401 (re-exported)
+from inc_pipeline.defs.run_clock import STARTED_AT_TAG
 from inc_pipeline.errors import UserError
 
 from .step_processes import polling_steps_often, start_forkserver
@@ -45,7 +47,7 @@ def check_range(start: date, end: date) -> None:
     """Refuse ranges the partitions cannot hold, with what to do instead."""
     from inc_pipeline.defs.partitions import START_DATE
 
-    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    yesterday = clock.yesterday()
     if end < start:
         raise UserError(f"--end {end} is before --start {start}: give the earlier day first")
     if end > yesterday:
@@ -90,7 +92,9 @@ def run_range(
     _preflight()
     launch = execute_in_parallel if parallel else materialize_selection
     result = launch(
-        selection_of(select), tags={**range_tags(start.isoformat(), end.isoformat()), "inc/launched_by": "cli"},
+        selection_of(select),
+        tags={**range_tags(start.isoformat(), end.isoformat()), "inc/launched_by": "cli",
+              STARTED_AT_TAG: clock.now().isoformat()},
         raise_on_error=raise_on_error, log_level=log_level,
     )  # fmt: skip
     for line in deferred_lines(result):
@@ -255,9 +259,14 @@ def deferred_lines(result) -> list[str]:
 
 def _preflight() -> None:
     """Fail before launching when a setting is missing or the API cannot be reached, in one line."""
-    from inc_pipeline.defs.resources import archive_raw_from_env, default_rate_from_env, lookback_days_from_env
+    from inc_pipeline.defs.resources import (
+        archive_raw_from_env,
+        default_rate_from_env,
+        lookback_days_from_env,
+        quota_timezone_from_env,
+    )
 
-    for read in (default_rate_from_env, lookback_days_from_env, archive_raw_from_env):
+    for read in (default_rate_from_env, lookback_days_from_env, archive_raw_from_env, quota_timezone_from_env):
         read()  # each refuses a value it cannot use with its own one line (the resources read them later)
     base_url = os.environ.get("INC_API_BASE_URL") or "http://inccloud-api.intelbras.com.br:8000"
     if not os.environ.get("INC_PII_KEY"):

@@ -7,16 +7,18 @@ instance under it: no API call, no run.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import sqlalchemy.exc
 
+from inc_pipeline import clock
 from inc_pipeline.catalog import ENDPOINTS, Endpoint
 from inc_pipeline.client import QuotaLedger
 from inc_pipeline.days import runs_text
+from inc_pipeline.defs.resources import quota_timezone_from_env
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.failed_units import FailedUnitsLedger
 from inc_pipeline.landing.lake import Lake
@@ -52,7 +54,7 @@ def warehouse_line(root: Path) -> tuple[str, dict | None]:
         info = warehouse_info(root)
     except duckdb.Error as exc:
         reason = str(exc).splitlines()[0].replace(f' "{path}"', "")
-        day = datetime.now(UTC).date() - timedelta(days=1)  # any complete day: an unreadable one is rebuilt whole
+        day = clock.yesterday()  # any complete day: an unreadable one is rebuilt whole
         return (f"warehouse: unreadable ({reason}): rebuild it from the lake with "
                 f"inc-pipeline run --start {day} --end {day} --select warehouse"), None  # fmt: skip
     if not info:
@@ -142,7 +144,7 @@ def quota_lines(root: Path) -> list[str]:
     """Calls reserved today on each quota endpoint, from the client's ledger (shared by every run)."""
     quota: list[Endpoint] = [e for e in ENDPOINTS if e.rate.per_day]
     try:
-        ledger = QuotaLedger(root / "state")
+        ledger = QuotaLedger(root / "state", timezone=quota_timezone_from_env())
         used = ", ".join(f"{e.id} {ledger.used(e.id)}/{e.rate.per_day}" for e in quota)
     except OSError as exc:  # the ledger is read under a file lock, which needs write access
         return [f"quota today: unknown ({exc.strerror}: {exc.filename}): reading the ledger needs write access"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 
+from inc_pipeline import clock
+
 FAULT_KINDS = (
     "latency", "http_5xx", "drop", "malformed_json", "truncated_json", "throttle_burst",
     "repeat_records", "late_records", "schema_drift", "bad_values",
@@ -46,7 +48,7 @@ class FaultConfig:
 
 
 def _today_utc() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+    return clock.today()
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class SimulatorConfig:
     # "overlapping" (every one overlapping the window, figures for the part inside it); both readings fit the
     # manual. See stats.report_periods.
     report_periods: str = "whole"
+    quota_timezone: str = "UTC"  # where the simulated 100/day quotas' day ends
 
     @property
     def start_date(self) -> dt.date:
@@ -86,7 +89,7 @@ class SimulatorConfig:
 
         Freezing keeps tests with a fixed end_date deterministic, including the "current*" endpoints.
         """
-        real = dt.datetime.now(dt.UTC)
+        real = clock.now()
         if real.date() == self.end_date:
             return int(real.timestamp() * 1000)
         noon = dt.datetime.combine(self.end_date, dt.time(12), tzinfo=dt.UTC)

@@ -7,6 +7,8 @@ import threading
 import time
 from collections import Counter
 
+from inc_pipeline import clock
+
 from .errors import RATE_TOLERANCE_S, quota_exceeded, too_frequent
 
 PER_SECOND_PATHS = frozenset({
@@ -17,14 +19,16 @@ DAILY_QUOTA = {"/user/shop": 100, "/device/historyclients": 100}
 
 
 class Limits:
-    """Per key and path: the last request time (1/second paths) and calls per UTC day (quota paths).
+    """Per key and path: the last request time (1/second paths) and calls per quota day (quota paths;
+    midnight to midnight in `quota_timezone`, UTC unless told).
 
     Assumption: every request that passes the key check counts, including those then throttled or rejected, so
     "any two requests closer than 1 s" fail whatever happened to the first one.
     """
 
-    def __init__(self, enforce: bool) -> None:
+    def __init__(self, enforce: bool, quota_timezone: str = "UTC") -> None:
         self.enforce = enforce
+        self.quota_timezone = quota_timezone
         self._lock = threading.Lock()
         self.reset()
 
@@ -37,6 +41,10 @@ class Limits:
             self.injected_throttles: Counter = Counter()
             self.quota_refusals: Counter = Counter()
             self.faults: Counter = Counter()
+
+    def quota_day(self) -> dt.date:
+        """The day the quotas are counted in: midnight to midnight in `quota_timezone` (see clock.py)."""
+        return clock.today(self.quota_timezone)
 
     def count(self, path: str) -> None:
         with self._lock:
@@ -55,7 +63,7 @@ class Limits:
                     self.throttled[path] += 1
                     raise too_frequent()
             if path in DAILY_QUOTA:
-                slot = (key, path, dt.datetime.now(dt.UTC).date())
+                slot = (key, path, self.quota_day())
                 if self._quota[slot] >= DAILY_QUOTA[path]:
                     self.quota_refusals[path] += 1
                     raise quota_exceeded()
@@ -63,7 +71,7 @@ class Limits:
 
     def snapshot(self) -> dict:
         """Counters for GET /__sim/stats."""
-        today = dt.datetime.now(dt.UTC).date()
+        today = self.quota_day()
         with self._lock:
             quota_used: Counter = Counter()
             for (_, path, day), n in self._quota.items():

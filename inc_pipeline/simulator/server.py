@@ -31,7 +31,7 @@ class SimulatorApp:
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
         self.world = World(config)
-        self.limits = Limits(config.enforce_limits)
+        self.limits = Limits(config.enforce_limits, config.quota_timezone)
         self.faults = Faults(config.faults)
 
     def answer(self, method: str, target: str, headers, raw_body: bytes) -> tuple[int, bytes, str | None]:

@@ -19,13 +19,14 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
 from filelock import FileLock
 
+from inc_pipeline import clock
 from inc_pipeline.crash import crash_point
 from inc_pipeline.landing.lake import Lake
 
@@ -317,7 +318,7 @@ def _write_build_info(con: duckdb.DuckDBPyConnection, version: int, label: str, 
     )
     con.execute(
         "insert into meta.build_info values (?, ?, ?, ?, ?, ?)",
-        [version, datetime.now(UTC), label, duckdb.__version__, STORAGE_VERSION, models],
+        [version, clock.now(), label, duckdb.__version__, STORAGE_VERSION, models],
     )
 
 

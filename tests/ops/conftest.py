@@ -69,3 +69,20 @@ def marts(data_dir) -> dict[str, pd.DataFrame]:
             "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]  # fmt: skip
         frames = {n: con.execute(f"select * from marts.{n}").df() for n in names}
     return {n: f.sort_values(list(f.columns)).reset_index(drop=True) for n, f in frames.items()}
+
+
+# The day a run chose for its snapshots: two runs on either side of a midnight stamp different days, rightly.
+SNAPSHOT_STAMPS = ("snapshot_date",)
+
+
+def assert_same_history(again: dict[str, pd.DataFrame], first: dict[str, pd.DataFrame]) -> None:
+    """The marts of two runs over the same days are equal but for their snapshot stamps, and each run stamped
+    every snapshot with one day (the one it chose at its start), the later run no earlier than the first."""
+    assert again.keys() == first.keys()
+    for name, frame in first.items():
+        stamps = [c for c in SNAPSHOT_STAMPS if c in frame.columns]
+        for column in stamps:
+            assert again[name][column].nunique() == 1 and frame[column].nunique() == 1, (name, column)
+            assert again[name][column].iloc[0] >= frame[column].iloc[0], (name, column)
+        pd.testing.assert_frame_equal(again[name].drop(columns=stamps), frame.drop(columns=stamps),
+                                      check_like=True, obj=name)  # fmt: skip

@@ -7,7 +7,7 @@ import pytest
 
 from inc_pipeline.ops.run import without_class_path
 
-from .conftest import FIRST, LAST, RANGE, marts
+from .conftest import FIRST, LAST, RANGE, assert_same_history, marts
 
 WINDOW_MARTS = ("guest_daily", "dwell_daily", "vendor_daily", "ssid_daily", "traffic_daily", "report_daily")
 
@@ -23,10 +23,7 @@ def test_run_builds_the_marts(first_run):
 def test_a_second_run_changes_nothing(first_run, ops_env, cli):
     outcome = cli("run", *RANGE)
     assert outcome.code == 0, outcome.err
-    again = marts(ops_env["data"])
-    assert again.keys() == first_run.keys()
-    for name, frame in first_run.items():
-        pd.testing.assert_frame_equal(again[name], frame, check_like=True, obj=name)
+    assert_same_history(marts(ops_env["data"]), first_run)
 
 
 def test_bad_key_fails_in_one_line_without_the_key(first_run, ops_env, cli):

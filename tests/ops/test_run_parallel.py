@@ -8,13 +8,12 @@ import subprocess
 import sys
 from dataclasses import replace
 
-import pandas as pd
 import pytest
 from dagster import DagsterEventType, DagsterInstance
 
 from inc_pipeline.simulator import SimulatorServer
 
-from .conftest import RANGE, marts
+from .conftest import RANGE, assert_same_history, marts
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +33,7 @@ def parallel_run(sim_config, first_run, tmp_path_factory):
 
 def test_parallel_run_lands_the_rows_of_the_serial_run(parallel_run, first_run):
     assert parallel_run["done"].returncode == 0, parallel_run["done"].stderr[-2000:]
-    again = marts(parallel_run["data"])
-    assert again.keys() == first_run.keys()
-    for name, frame in first_run.items():
-        pd.testing.assert_frame_equal(again[name], frame, check_like=True, obj=name)
+    assert_same_history(marts(parallel_run["data"]), first_run)
 
 
 def test_parallel_run_stays_within_the_limits(parallel_run):

@@ -22,6 +22,7 @@ from dagster import (
     sensor,
 )
 
+from inc_pipeline import clock
 from inc_pipeline.catalog import ENDPOINTS
 from inc_pipeline.defs.partitions import START_DATE, TIMEZONE, range_tags
 from inc_pipeline.defs.resources import lookback_days_from_env
@@ -93,7 +94,7 @@ def deferred_endpoints(instance) -> dict[str, str]:
 @sensor(job=quota_retry_job, minimum_interval_seconds=15 * 60)
 def deferred_quota_sensor(context: SensorEvaluationContext):
     """Re-runs an endpoint deferred for quota once its quota day is over: one run per deferral (run_key)."""
-    now = datetime.now().astimezone()
+    now = clock.now()
     due = {k: v for k, v in deferred_endpoints(context.instance).items() if datetime.fromisoformat(v) <= now}
     if not due:
         return SkipReason("no endpoint is waiting for its quota")

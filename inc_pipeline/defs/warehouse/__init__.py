@@ -13,7 +13,7 @@ Every mart carries a freshness policy (fails when not rebuilt for 26 hours: the 
 slack), which Dagster's own freshness daemon evaluates: no check or sensor to schedule.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from dagster import (
     AssetCheckResult,
@@ -28,8 +28,10 @@ from dagster import (
     multi_asset,
 )
 
+from inc_pipeline import clock
 from inc_pipeline.defs.partitions import TIMEZONE
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
+from inc_pipeline.defs.run_clock import run_started_at
 from inc_pipeline.extract.cleanup import remove_build_leftovers
 from inc_pipeline.warehouse import BuildFailed, ModelGraph, build_warehouse, load_models
 
@@ -89,7 +91,7 @@ def warehouse_assets(graph: ModelGraph | None = None):
                 graph.sql_dir,
                 source_label=inc_api.source_label,
                 select=None if everything else selected,
-                changed_dates=changed_dates(context.run.tags),
+                changed_dates=changed_dates(context.run.tags, today=run_started_at(context).date()),
             )
         except BuildFailed as failed:
             context.log.error(str(failed))
@@ -104,8 +106,9 @@ def warehouse_assets(graph: ModelGraph | None = None):
     return _build
 
 
-def changed_dates(tags: dict[str, str], timezone: str = TIMEZONE) -> list[date] | None:
-    """The landed days a run touched (its partition range, plus today's snapshots); None: build in full."""
+def changed_dates(tags: dict[str, str], timezone: str = TIMEZONE, today: date | None = None) -> list[date] | None:
+    """The landed days a run touched (its partition range, plus the snapshots of `today`, the run's day);
+    None: build in full."""
     start, end = (tags.get(tag) for tag in RANGE_TAGS)
     if not (start and end):
         start = end = tags.get(PARTITION_TAG)
@@ -113,7 +116,7 @@ def changed_dates(tags: dict[str, str], timezone: str = TIMEZONE) -> list[date] 
         return None
     first, last = date.fromisoformat(start[:10]), date.fromisoformat(end[:10])
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    return [*days, datetime.now(UTC).date()]
+    return [*days, today or clock.today()]
 
 
 def _check_results(graph: ModelGraph, result, selected: set[str], context: AssetExecutionContext):
