@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan = commands.add_parser("plan", help="print the requests, time and quota a backfill needs")
     _add_range(plan)
     plan.add_argument("--sites", type=at_least_one, default=None, help="number of sites (default: from the lake)")
+    plan.add_argument("--devices", type=at_least_one, default=None,
+                      help="number of devices with --sites: a controller a site, the rest switches and cloud APs")
 
     commands.add_parser("status", help="landed partitions, failing checks, quota used, warehouse version")
 
@@ -147,7 +149,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "plan":
         from inc_pipeline.ops.plan import print_plan
 
-        return print_plan(args.start, args.end, sites=args.sites)
+        return print_plan(args.start, args.end, sites=args.sites, devices=args.devices)
     if args.command == "status":
         from inc_pipeline.ops.status import print_status
 

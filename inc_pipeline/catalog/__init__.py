@@ -1,7 +1,19 @@
 """The endpoint catalog: every INC Cloud endpoint described as data (see `entries/`)."""
 
 from .entries import ENDPOINTS
-from .model import Cadence, Endpoint, Pagination, Period, RateLimit, Scope, Shape, Span, Window
+from .model import (
+    CONTROLLERS,
+    WITH_CLIENTS,
+    Cadence,
+    Endpoint,
+    Pagination,
+    Period,
+    RateLimit,
+    Scope,
+    Shape,
+    Span,
+    Window,
+)
 
 ENDPOINTS_BY_ID: dict[str, Endpoint] = {endpoint.id: endpoint for endpoint in ENDPOINTS}
 DOMAINS: tuple[str, ...] = (
@@ -18,6 +30,6 @@ def endpoint(endpoint_id: str) -> Endpoint:
 
 
 __all__ = [
-    "Cadence", "DOMAINS", "ENDPOINTS", "ENDPOINTS_BY_ID", "Endpoint", "Pagination", "Period", "RateLimit", "Scope",
-    "Shape", "Span", "Window", "endpoint",
+    "CONTROLLERS", "WITH_CLIENTS", "Cadence", "DOMAINS", "ENDPOINTS", "ENDPOINTS_BY_ID", "Endpoint", "Pagination",
+    "Period", "RateLimit", "Scope", "Shape", "Span", "Window", "endpoint",
 ]  # fmt: skip

@@ -121,6 +121,7 @@ class Endpoint:
     series_time_field: str | None = None  # the field holding each row's time (routes rows of multi-day answers)
     series_period: Period = Period.DAY  # what that time names: a day (or moment), a week, a month
     personal_fields: tuple[str, ...] = ()  # personal data: pseudonymised or dropped before landing
+    device_types: frozenset[str] | None = None  # DEVICE scope: the devTypes that answer it (None: every type)
     notes: tuple[str, ...] = ()  # assumptions this entry makes where the manual is silent
 
     @property
@@ -135,6 +136,16 @@ class Endpoint:
     @property
     def quota_per_day(self) -> int | None:
         return self.rate.per_day
+
+    def answers(self, dev_type: str) -> bool:
+        """Whether a device of `dev_type` answers this endpoint (an unknown type is asked: it may)."""
+        return self.device_types is None or not dev_type or dev_type in self.device_types
+
+
+# Device types (`devType`): the manual names AC and XIAOBEIROUTER; the platform also manages switches and cloud APs,
+# and public clients ask controller-only endpoints only of controllers (field-notes.md).
+CONTROLLERS = frozenset({"AC", "XIAOBEIROUTER"})
+WITH_CLIENTS = CONTROLLERS | {"CLOUDAP"}  # devices Wi-Fi clients connect to
 
 
 _DEFAULT_PAGE_FIELDS = {

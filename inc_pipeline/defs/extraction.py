@@ -24,7 +24,8 @@ from dagster import (
 
 from inc_pipeline import clock
 from inc_pipeline.catalog import ENDPOINTS, ENDPOINTS_BY_ID, Endpoint, Scope
-from inc_pipeline.client import QuotaExhaustedError
+from inc_pipeline.client import QuotaExhaustedError, QuotaLedger
+from inc_pipeline.extract.budget import CoverageLedger, rotated, rotates
 from inc_pipeline.extract.failed_units import FailedUnitsLedger, plan_with_failures
 from inc_pipeline.extract.plan import Targets, plan_requests
 from inc_pipeline.extract.run import LandingOptions, LandingReport, land_requests
@@ -214,31 +215,32 @@ def extract_endpoint(
     # One reading of the clock per run: a snapshot's window and the partition it lands in name the run's day,
     # even when the run straddles midnight.
     now = now or clock.now()
-    ledger = FailedUnitsLedger(settings.state_dir)
+    ledger, coverage = FailedUnitsLedger(settings.state_dir), CoverageLedger(settings.state_dir)
+    if rotates(endpoint):  # a quota smaller than the devices: today's share, oldest coverage first
+        quota = QuotaLedger(settings.state_dir, timezone=inc_api.quota_timezone)
+        targets = rotated(endpoint, targets, coverage, quota.left(endpoint.id, endpoint.quota_per_day))
     planned = plan_requests(endpoint, targets, days=days, now=now, tz=TIMEZONE)
     retries, requests = plan_with_failures(endpoint, planned, ledger, now)
     options = LandingOptions(
         pii_key=settings.pii_key_bytes(), pii_policy=settings.checked_pii_policy(), archive=settings.archive_raw
     )
     with inc_api.client(settings.state_dir) as client:
-        deferred = None
-        try:
-            # A snapshot with no rows still replaces today's partition: "nothing online" is an answer too.
-            landed_days = days or [now.date()]
-            if endpoint.is_windowed:  # a failed unit of an earlier window lands in its own days
-                landed_days = sorted({*landed_days, *(day for r in retries for day in request_days(r))})
-            report = land_requests(client, endpoint, requests, lake, options, partition_dates=landed_days)
-            ledger.record(endpoint, report.units_landed, report.units_failed, run_id=run_id)
-            for failure in report.units_failed:
-                target = target_text(endpoint, failure.request.context, failure.request.params)
-                log.warning(f"{endpoint.id}: {target} failed "
-                            f"(code {failure.code}): {failure.message}; the other requests landed")  # fmt: skip
-        except QuotaExhaustedError as exc:
-            # The daily quota is spent: nothing landed is lost (partitions are replaced only on commit); the
-            # run succeeds and says when the next attempt can go, so a backfill defers instead of failing.
-            log.warning(str(exc))
-            report, deferred = LandingReport(endpoint.id), exc
-        return _results(endpoint, report, client, deferred)
+        # A snapshot with no rows still replaces today's partition: "nothing online" is an answer too.
+        landed_days = days or [now.date()]
+        if endpoint.is_windowed:  # a failed unit of an earlier window lands in its own days
+            landed_days = sorted({*landed_days, *(day for r in retries for day in request_days(r))})
+        report = land_requests(client, endpoint, requests, lake, options, partition_dates=landed_days)
+        ledger.record(endpoint, report.units_landed, report.units_failed, run_id=run_id)
+        coverage.record(endpoint.id, report.units_landed, now.date())
+        for failure in report.units_failed:
+            target = target_text(endpoint, failure.request.context, failure.request.params)
+            log.warning(f"{endpoint.id}: {target} failed "
+                        f"(code {failure.code}): {failure.message}; the other requests landed")  # fmt: skip
+        if report.deferred:
+            # The daily quota is spent: what landed before it is kept (partitions are replaced by unit); the run
+            # succeeds and says when the next attempt can go, so a backfill defers instead of failing.
+            log.warning(str(report.deferred))
+        return _results(endpoint, report, client, report.deferred)
 
 
 def endpoint_asset(endpoint: Endpoint, retry_policy: RetryPolicy = RETRY_POLICY) -> AssetsDefinition:

@@ -16,6 +16,7 @@ from dagster import ConfigurableResource, EnvVar
 
 from inc_pipeline.client import DEFAULT_RATE_PER_SECOND, IncClient
 from inc_pipeline.errors import UserError
+from inc_pipeline.extract.budget import DEFAULT_WALL_HOURS
 from inc_pipeline.landing.privacy import DEFAULT_POLICY, POLICIES
 
 VENDOR_BASE_URL = "http://inccloud-api.intelbras.com.br:8000"  # the manual's host; it states no scheme
@@ -181,6 +182,19 @@ def lookback_days_from_env() -> int:
         raise SettingError(f"INC_LOOKBACK_DAYS={text!r} is not a whole number of days: set it to e.g. "
                            f"{DEFAULT_LOOKBACK_DAYS} (0 for yesterday only), or unset it")  # fmt: skip
     return int(text)
+
+
+def wall_hours_from_env() -> float:
+    """INC_DAILY_WALL_HOURS: the wall time a daily run may take, for `plan`'s budget (default 6)."""
+    text = os.environ.get("INC_DAILY_WALL_HOURS", "").strip()
+    try:
+        hours = float(text) if text else DEFAULT_WALL_HOURS
+    except ValueError:
+        hours = -1.0
+    if not 0 < hours <= 24 or math.isnan(hours):
+        raise SettingError(f"INC_DAILY_WALL_HOURS={text!r} is not a number of hours: set it to e.g. 6 (at most "
+                           "24), or unset it")  # fmt: skip
+    return hours
 
 
 def quota_timezone_from_env() -> str:

@@ -25,6 +25,7 @@ class Target:
     dev_sn: str | None = None
     ap_sn: str | None = None
     ssid: str | None = None
+    dev_type: str = ""  # the device's devType ("" unknown: asked every device endpoint)
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def _scoped(endpoint: Endpoint, targets: Targets) -> Iterator[tuple[dict, dict]]
         for site in targets.sites:
             yield {endpoint.site_field: [_site_value(endpoint, site)]}, {"site_id": site}
     elif scope is Scope.DEVICE:
-        for dev in targets.devices:
+        for dev in (d for d in targets.devices if endpoint.answers(d.dev_type)):
             yield {endpoint.device_field: dev.dev_sn}, {"site_id": dev.site_id, "dev_sn": dev.dev_sn}
     elif scope is Scope.DEVICE_BATCH:
         for batch in _batches(targets.devices, endpoint.batch_size):

@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from inc_pipeline import clock
 from inc_pipeline.catalog import Endpoint
-from inc_pipeline.client import ApiError, Page
+from inc_pipeline.client import ApiError, Page, QuotaExhaustedError
 from inc_pipeline.crash import crash_point
 from inc_pipeline.landing.allocation import keep_freed_memory
 from inc_pipeline.landing.archive import Archive
@@ -60,6 +60,8 @@ class LandingReport:
     leftovers_removed: int = 0  # temporary files of killed landings of this table, removed before this one
     units_landed: list[Request] = field(default_factory=list)  # requests whose every page landed
     units_failed: list[UnitFailure] = field(default_factory=list)  # requests that failed on their own
+    units_unasked: list[Request] = field(default_factory=list)  # not asked: the daily quota ran out first
+    deferred: QuotaExhaustedError | None = None  # the quota ran out: what landed before it is kept
     rows_carried: int = 0  # rows of units not landed this time, kept in re-landed partitions
 
     @property
@@ -96,7 +98,7 @@ def land_requests(
 
     def fetched() -> Iterator[tuple[Request, Page]]:
         outage, transient = 0, None
-        for request in _progress(endpoint, requests, partition_dates):
+        for number, request in enumerate(_progress(endpoint, requests, partition_dates)):
             try:
                 for page in client.iter_pages(endpoint, request.params):
                     crash_point("page")
@@ -104,6 +106,10 @@ def land_requests(
                         for day in _archive_days(request, partition_dates):
                             archive.write(endpoint.id, day, request.params, page.raw)
                     yield request, page
+            except QuotaExhaustedError as spent:
+                # The day's quota is spent: what landed stays, the rest waits for the next quota day.
+                outcomes.deferred, outcomes.units_unasked = spent, list(requests[number:])
+                return
             except ApiError as error:
                 if not is_unit_failure(error):
                     raise
@@ -211,6 +217,8 @@ def _record_units(units, report: LandingReport, ordinal_of: dict[int, int]) -> N
     """Tell the writer which units landed (and on which days) and which failed, before it commits."""
     for request in report.units_landed:
         units.unit_landed(unit_keys(request), request_days(request), ordinal_of.get(id(request)))
+    for request in report.units_unasked:
+        units.unit_failed(unit_keys(request), request_days(request), ordinal_of.get(id(request)))
     for failure in report.units_failed:
         request = failure.request
         units.unit_failed(unit_keys(request), request_days(request), ordinal_of.get(id(request)))

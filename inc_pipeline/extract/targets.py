@@ -43,7 +43,7 @@ def load_targets(lake: Lake, *, user: str, site_allow_list: Sequence[str] = ()) 
             )
         sites = list(site_allow_list)
     allowed = set(sites)
-    devices = _targets(_latest(lake, "shop_devices"), allowed, dev_col="devSN")
+    devices = _targets(_latest(lake, "shop_devices"), allowed, dev_col="devSN", type_col="devType")
     dev_site = {t.dev_sn: t.site_id for t in devices}
     aps = [
         Target(dev_site[row.dev_sn], row.dev_sn, ap_sn=row.apSN)
@@ -58,11 +58,12 @@ def load_targets(lake: Lake, *, user: str, site_allow_list: Sequence[str] = ()) 
     return Targets(sites=tuple(sorted(sites)), devices=tuple(devices), aps=tuple(aps), ssids=tuple(ssids), user=user)
 
 
-def _targets(frame: pd.DataFrame, allowed: set[str], *, dev_col: str) -> list[Target]:
+def _targets(frame: pd.DataFrame, allowed: set[str], *, dev_col: str, type_col: str) -> list[Target]:
     if not len(frame):
         return []
     rows = frame[frame["site_id"].isin(allowed)] if allowed else frame
-    return [Target(str(site), str(dev)) for site, dev in rows[["site_id", dev_col]].drop_duplicates().values]
+    rows = rows[["site_id", dev_col, type_col]].drop_duplicates(["site_id", dev_col])
+    return [Target(str(site), str(dev), dev_type="" if pd.isna(kind) else str(kind)) for site, dev, kind in rows.values]
 
 
 def require_sites(targets: Targets) -> Targets:

@@ -6,8 +6,9 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from inc_pipeline.catalog import ENDPOINTS, Endpoint, Pagination
-from inc_pipeline.defs.resources import default_rate_from_env
+from inc_pipeline.catalog import ENDPOINTS, Endpoint, Pagination, Scope
+from inc_pipeline.defs.resources import default_rate_from_env, wall_hours_from_env
+from inc_pipeline.extract.budget import day_plan, rotates
 from inc_pipeline.extract.plan import Target, Targets, plan_requests
 from inc_pipeline.extract.targets import load_targets
 from inc_pipeline.landing.lake import Lake
@@ -38,31 +39,58 @@ def estimate(start: date, end: date, targets: Targets) -> list[EndpointPlan]:
     return plans
 
 
-def targets_for(sites: int | None) -> Targets:
-    """Targets from the lake's snapshots, or `sites` made-up sites with one device each."""
+def targets_for(sites: int | None, devices: int | None = None) -> Targets:
+    """Targets from the lake's snapshots, or a made-up account: `sites` sites, each with a controller, and the
+    rest of `devices` (default: one a site) switches and cloud APs in turn, as real accounts mix them."""
     if sites is None:
         targets = load_targets(Lake(data_dir()), user="plan")
         if targets.sites:
             return targets
         sites = 1
     ids = [str(1000 + i) for i in range(sites)]
-    return Targets(sites=tuple(ids), devices=tuple(Target(s, f"dev-{s}") for s in ids), user="plan")
+    made = [Target(s, f"dev-{s}", dev_type="AC") for s in ids]
+    for n in range(max((devices or sites) - sites, 0)):
+        made.append(Target(ids[n % sites], f"dev-{ids[n % sites]}-{n}", dev_type=("SWITCH", "CLOUDAP")[n % 2]))
+    return Targets(sites=tuple(ids), devices=tuple(made), user="plan")
 
 
-def print_plan(start: date, end: date, *, sites: int | None = None) -> int:
-    """Print the plan as a table; the time assumes endpoints run in parallel, each at its own limit."""
+def print_plan(start: date, end: date, *, sites: int | None = None, devices: int | None = None) -> int:
+    """Print the backfill's cost and a day's budget; the time assumes endpoints run in parallel, each at its own
+    limit (their pools), and the quotas as the ledger sees them."""
     check_range(start, end)
-    targets = targets_for(sites)
+    targets = targets_for(sites, devices)
     plans = estimate(start, end, targets)
     print(f"plan for {start}..{end}: {len(targets.sites)} sites, {len(targets.devices)} devices")
     print(f"{'endpoint':40} {'rate limit':>12} {'requests':>9} {'seconds':>9} {'quota days':>10}")
     for p in plans:
         paged = "+" if p.endpoint.pagination is not Pagination.NONE else " "
+        quota_days = "rotates" if rotates(p.endpoint) else p.quota_days
         print(f"{p.endpoint.id:40} {p.endpoint.rate.stated:>12} {p.requests:>8}{paged} {p.seconds:>9.1f}"
-              f" {p.quota_days:>10}")  # fmt: skip
+              f" {quota_days:>10}")  # fmt: skip
     total = sum(p.requests for p in plans)
     floor = max(p.seconds for p in plans)
+    others = [p.quota_days for p in plans if not rotates(p.endpoint)]
     print(f"total {total} requests (+ = more if answers span several pages); "
           f"at least {floor:.0f} s with endpoints in parallel, {sum(p.seconds for p in plans):.0f} s one by one; "
-          f"quotas stretch it over {max(p.quota_days for p in plans)} day(s)")  # fmt: skip
+          f"quotas stretch it over {max(others)} day(s)")  # fmt: skip
+    print_day_budget(targets, end)
     return 0
+
+
+def print_day_budget(targets: Targets, day: date) -> None:
+    """A daily run's calls, wall floor and coverage per endpoint, against the daily wall budget."""
+    hours = wall_hours_from_env()
+    rows = day_plan(ENDPOINTS, targets, day, default_rate=default_rate_from_env(), wall_hours=hours)
+    print(f"\na day's run (budget {hours:g} h of wall time a day, INC_DAILY_WALL_HOURS):")
+    print(f"{'endpoint':40} {'calls/day':>9} {'needed':>7} {'floor s':>8} {'covered/day':>11} {'cycle days':>10} fits")
+    for row in rows:
+        cycle = row.cycle_days if row.endpoint.scope is Scope.DEVICE else 1
+        print(f"{row.endpoint.id:40} {row.calls:>9} {row.calls_needed:>7} {row.seconds:>8.0f} {row.per_day:>11} "
+              f"{cycle:>10} {'yes' if row.fits else 'NO'}")  # fmt: skip
+    for row in rows:
+        if rotates(row.endpoint) and row.cycle_days > 1:
+            print(f"{row.endpoint.id}: {row.per_day} of {row.targets} devices a day, oldest coverage first: "
+                  f"each device every {row.cycle_days} days")  # fmt: skip
+    late = [row.endpoint.id for row in rows if not row.fits]
+    if late:
+        print(f"over the daily budget: {', '.join(late)} (their wall floor exceeds {hours:g} h)")

@@ -79,6 +79,9 @@ class SimulatorConfig:
     # manual. See stats.report_periods.
     report_periods: str = "whole"
     quota_timezone: str = "UTC"  # where the simulated 100/day quotas' day ends
+    # Device types beside each site's controller, one device each (e.g. ("SWITCH", "CLOUDAP")): they answer only
+    # the paths their type does (entities.ANSWERED_BY_TYPE), and no client attaches to them.
+    extra_devices: tuple[str, ...] = ()
 
     @property
     def start_date(self) -> dt.date:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .entities import Site
+from .entities import Site, answers
 from .errors import bad_parameter, shop_not_found, unsupported_operation
 from .faults import Faults
 from .paging import as_int
@@ -67,9 +67,13 @@ class Call:
         site = self.world.devices.get(sn)
         if site is None:
             raise bad_parameter(name, f"unknown device {sn}")
-        if (self.path, sn) in self.world.config.refusals:
+        if (self.path, sn) in self.world.config.refusals or not answers(self.world.device_by_sn[sn], self.path):
             raise unsupported_operation(sn)
         return site
+
+    def is_controller(self, name: str) -> bool:
+        """Whether the serial in `name` is its site's controller (the device its clients and APs belong to)."""
+        return self.world.devices[self.text(name)].device.sn == self.text(name)
 
     def window(self, start_name: str = "startTime", end_name: str = "endTime", max_hours: int | None = None):
         """(start, end) ms, inclusive; end before start or longer than max_hours -> 1002."""

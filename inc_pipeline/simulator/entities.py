@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 FIRST_SITE_ID = 1001
 
@@ -83,6 +83,27 @@ class Site:
     device: Device
     aps: tuple[AccessPoint, ...]
     ssids: tuple[Ssid, ...]
+    others: tuple[Device, ...] = ()  # switches and cloud APs beside the controller (`extra_devices`)
+
+    @property
+    def all_devices(self) -> tuple[Device, ...]:
+        return (self.device, *self.others)
+
+
+# Which device types answer which device paths: the manual's two (AC, XIAOBEIROUTER) answer every one; a switch
+# only its operation and interface flow; a cloud AP those and its client lists. Any other path asked of a device
+# answers the failure envelope "Device <SN> does not support this operation" (errors.unsupported_operation).
+CONTROLLER_TYPES = frozenset({"AC", "XIAOBEIROUTER"})
+ANSWERED_BY_TYPE = {
+    "SWITCH": frozenset({"/device/operation", "/device/interfaceflow"}),
+    "CLOUDAP": frozenset({"/device/operation", "/device/interfaceflow", "/device/historyclients",
+                          "/device/onlineclients"}),
+}  # fmt: skip
+
+
+def answers(device: Device, path: str) -> bool:
+    """Whether `device` answers `path` (see ANSWERED_BY_TYPE)."""
+    return device.dev_type in CONTROLLER_TYPES or path in ANSWERED_BY_TYPE.get(device.dev_type, frozenset())
 
 
 def _mac(rng: random.Random) -> str:
@@ -98,9 +119,25 @@ def _serial(rng: random.Random, prefix: str) -> str:
     return prefix + "".join(rng.choice("0123456789ABCDEF") for _ in range(12))
 
 
-def build_sites(seed: int, count: int) -> tuple[Site, ...]:
-    """Deterministic sites for an account: same seed and count, same sites."""
-    return tuple(_build_site(seed, FIRST_SITE_ID + i, i) for i in range(count))
+def build_sites(seed: int, count: int, extra_devices: tuple[str, ...] = ()) -> tuple[Site, ...]:
+    """Deterministic sites for an account: same seed and count, same sites; each with one device of every type in
+    `extra_devices` (SWITCH, CLOUDAP) beside its controller, drawn from a stream of their own."""
+    sites = (_build_site(seed, FIRST_SITE_ID + i, i) for i in range(count))
+    return tuple(replace(s, others=_others(seed, s.id, extra_devices)) if extra_devices else s for s in sites)
+
+
+def _others(seed: int, site_id: int, kinds: tuple[str, ...]) -> tuple[Device, ...]:
+    rng = random.Random(f"{seed}/others/{site_id}")
+    return tuple(
+        Device(
+            sn=_serial(rng, "219801A2"), model="S1130" if kind == "SWITCH" else "AP 360 Cloud", dev_type=kind,
+            alias=f"{kind.lower()}-{site_id}-{n + 1}", hard_version=f"Ver.{rng.choice('ABC')}",
+            soft_version=f"V{rng.randrange(1, 4)}.{rng.randrange(10)}", status="online",
+            online_time=rng.randrange(3600, 90 * 86400), mac=_mac(rng), memory_total=rng.choice((128, 256)),
+            disk_total=rng.choice((64, 128)), egress_ip=_public_ip(rng), latitude=0.0, longitude=0.0,
+        )
+        for n, kind in enumerate(kinds)
+    )  # fmt: skip
 
 
 def _build_site(seed: int, site_id: int, position: int) -> Site:

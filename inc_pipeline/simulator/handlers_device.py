@@ -29,9 +29,9 @@ def shop_devices(call: Call) -> list[dict]:
     """POST /shop/device {shopIds: [...] up to 100}."""
     out = []
     for site_id in call.sites("shopIds", limit=100):
-        d = call.world.sites[site_id].device
-        out.append({"devSN": d.sn, "devModel": d.model, "shopId": str(site_id), "devType": d.dev_type,
-                    "aliasName": d.alias})  # fmt: skip
+        for d in call.world.sites[site_id].all_devices:
+            out.append({"devSN": d.sn, "devModel": d.model, "shopId": str(site_id), "devType": d.dev_type,
+                        "aliasName": d.alias})  # fmt: skip
     return out
 
 
@@ -54,7 +54,7 @@ def device_operation(call: Call) -> list[dict]:
         site = call.world.devices.get(sn)
         if site is None:
             continue
-        d = site.device
+        d = call.world.device_by_sn[sn]
         out.append({
             "devSN": d.sn, "devName": d.alias, "devHardVersion": d.hard_version, "devSoftVersion": d.soft_version,
             "devMode": d.model, "devType": d.dev_type, "devOnlineTime": d.online_time,
@@ -162,6 +162,8 @@ def history_clients(call: Call) -> dict:
     """POST /device/historyclients?devSN&skipnum&limitnum: sessions of the last 7 days ended by now, newest first."""
     site, skip, limit = _paged(call)
     now = call.world.config.now_ms()
+    if not call.is_controller("devSN"):  # clients attach to the controller's APs, not to a cloud AP beside it
+        return {"count_total": 0, "count_left": 0, "histClientList": []}
     d = call.world.window(site.id, now - HISTORY_DAYS * DAY_MS, now)
     order = np.argsort(-d.start, kind="stable")
     ended = order[(d.start[order] + d.duration[order] * 1000) <= now]
@@ -176,6 +178,8 @@ def online_clients(call: Call) -> dict:
     """POST /device/onlineclients?devSN&skipnum&limitnum: sessions active now; clientList inside data."""
     site, skip, limit = _paged(call)
     now = call.world.config.now_ms()
+    if not call.is_controller("devSN"):
+        return {"clientList": {"count_total": 0, "count_left": 0, "clientInfo": []}}
     d = call.world.window(site.id, now - 2 * DAY_MS, now)
     active = np.nonzero(d.start + d.duration * 1000 > now)[0]
     records = _client_records(call, site, take(d, active), online=True)
@@ -190,7 +194,7 @@ def interface_flow(call: Call) -> list[dict]:
     site = call.device_site("devSN")
     start, end = call.window()
     end = min(end, call.world.config.now_ms())
-    d = call.world.window(site.id, start, end)
+    d = call.world.window(site.id, start, end if call.is_controller("devSN") else start - 1)  # others carry none
     first = start // 3_600_000
     hours = max(end // 3_600_000 - first + 1, 0)
     rx = np.bincount(d.start // 3_600_000 - first, weights=d.rx_mb, minlength=hours)[:hours]

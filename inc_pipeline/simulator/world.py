@@ -61,8 +61,9 @@ class World:
 
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
-        self.sites: dict[int, Site] = {s.id: s for s in build_sites(config.seed, config.sites)}
-        self.devices = {s.device.sn: s for s in self.sites.values()}
+        self.sites: dict[int, Site] = {s.id: s for s in build_sites(config.seed, config.sites, config.extra_devices)}
+        self.devices = {d.sn: s for s in self.sites.values() for d in s.all_devices}
+        self.device_by_sn = {d.sn: d for s in self.sites.values() for d in s.all_devices}
         self.first_day = day_index(config.start_date)
         self.last_day = day_index(config.end_date)
         self._plans = {site_id: self._plan(site_id) for site_id in self.sites}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Cadence, Endpoint, Pagination, Scope, Shape, Window
+from ..model import CONTROLLERS, WITH_CLIENTS, Cadence, Endpoint, Pagination, Scope, Shape, Window
 from .common import CLIENT_PERSONAL_FIELDS, HUNDRED_PER_DAY, NONE_STATED, ONE_PER_SECOND
 
 # Both entries of GET /device/apgps answer the same record: by device (every AP) or by AP (one).
@@ -94,6 +94,7 @@ DEVICE_ENDPOINTS = (
     ),
     Endpoint(
         id="device_ap_info",
+        device_types=CONTROLLERS,
         domain="wireless",
         title="Get AP information",
         method="GET",
@@ -109,6 +110,7 @@ DEVICE_ENDPOINTS = (
     ),
     Endpoint(
         id="device_radio_info",
+        device_types=CONTROLLERS,
         domain="wireless",
         title="Get radio information",
         method="GET",
@@ -124,6 +126,7 @@ DEVICE_ENDPOINTS = (
     ),
     Endpoint(
         id="device_ssid_info",
+        device_types=CONTROLLERS,
         domain="wireless",
         title="Get SSID information",
         method="GET",
@@ -154,6 +157,7 @@ DEVICE_ENDPOINTS = (
     ),
     Endpoint(
         id="history_clients",
+        device_types=WITH_CLIENTS,
         domain="clients",
         title="Get the history of associated clients",
         method="POST",
@@ -187,6 +191,7 @@ DEVICE_ENDPOINTS = (
     ),
     Endpoint(
         id="online_clients",
+        device_types=WITH_CLIENTS,
         domain="clients",
         title="Get detailed information about online clients",
         method="POST",
@@ -239,6 +244,7 @@ DEVICE_ENDPOINTS = (
     ),
     Endpoint(
         id="ap_gps_by_device_sn",
+        device_types=CONTROLLERS,
         domain="wireless",
         title="Get AP longitude and latitude by device serial number",
         method="GET",
