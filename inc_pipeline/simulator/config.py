@@ -51,6 +51,9 @@ def _today_utc() -> dt.date:
     return clock.today()
 
 
+LARGE_ACCOUNT_DEVICES = ("SWITCH", "CLOUDAP", "CLOUDAP")  # beside each site's controller: 4 devices a site
+
+
 @dataclass(frozen=True)
 class SimulatorConfig:
     """The simulated account: `days` of history ending at `end_date` (the current, partially live day)."""
@@ -82,6 +85,16 @@ class SimulatorConfig:
     # Device types beside each site's controller, one device each (e.g. ("SWITCH", "CLOUDAP")): they answer only
     # the paths their type does (entities.ANSWERED_BY_TYPE), and no client attaches to them.
     extra_devices: tuple[str, ...] = ()
+
+    @classmethod
+    def profile(cls, name: str, **overrides) -> SimulatorConfig:
+        """A named account: "small" (3 sites, one controller each: the demo's and the tests') or "large" (as public
+        clients of the real service show: 1,500 sites, each with a controller, a switch and two cloud APs, 6,000
+        devices; a week of history, so that a simulated day stays quick to serve)."""
+        shapes = {"small": {}, "large": {"sites": 1500, "days": 7, "extra_devices": LARGE_ACCOUNT_DEVICES}}
+        if name not in shapes:
+            raise ValueError(f"unknown simulator profile {name!r}: use {' or '.join(shapes)}")
+        return cls(**{**shapes[name], **overrides})
 
     @property
     def start_date(self) -> dt.date:

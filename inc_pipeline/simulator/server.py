@@ -252,9 +252,14 @@ def run_simulator_cli(argv: list[str] | None = None) -> None:
     parser.add_argument("--auth-per-site-day", type=whole_number(0, MAX_AUTH_PER_SITE_DAY), default=60)
     parser.add_argument("--api-key", default="sim-key")
     parser.add_argument("--no-limits", action="store_true", help="turn off rate limits and quotas")
+    parser.add_argument("--profile", choices=("small", "large"), default="small",
+                        help="large: 1,500 sites and 6,000 devices of mixed types (--sites and --days then ignored)")
     args = parser.parse_args(argv)
-    config = SimulatorConfig(seed=args.seed, sites=args.sites, days=args.days, api_key=args.api_key,
-                             auth_per_site_day=args.auth_per_site_day, enforce_limits=not args.no_limits)  # fmt: skip
+    shape = {} if args.profile == "large" else {"sites": args.sites, "days": args.days}
+    config = SimulatorConfig.profile(
+        args.profile, seed=args.seed, api_key=args.api_key, **shape,
+        auth_per_site_day=args.auth_per_site_day, enforce_limits=not args.no_limits,
+    )  # fmt: skip
     if args.end_date:
         config = replace(config, end_date=args.end_date)
     # API times are ms since 1970-01-01 and must not be negative: the simulated days cannot start earlier.

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from inc_pipeline.simulator import SimulatorServer
+from inc_pipeline.simulator import SimulatorConfig, SimulatorServer
 
 from .helpers import call, ok
 
@@ -52,3 +52,13 @@ def test_a_cloud_ap_answers_its_client_list_and_the_operation_of_every_type(mixe
 
 def test_the_default_world_has_one_device_a_site(simulator):
     assert len(simulator.world.devices) == len(simulator.world.sites)
+
+
+def test_the_large_profile_is_an_account_of_real_size():
+    from inc_pipeline.simulator.world import World
+
+    world = World(SimulatorConfig.profile("large"))
+    kinds = [d.dev_type for d in world.device_by_sn.values()]
+    assert len(world.sites) == 1500 and len(kinds) == 6000
+    assert kinds.count("SWITCH") == 1500 and kinds.count("CLOUDAP") == 3000
+    assert {s.province for s in world.sites.values()} > {"SP"} and len({s.city for s in world.sites.values()}) > 5
