@@ -218,7 +218,9 @@ def extract_endpoint(
     ledger, coverage = FailedUnitsLedger(settings.state_dir), CoverageLedger(settings.state_dir)
     if rotates(endpoint):  # a quota smaller than the devices: today's share, oldest coverage first
         quota = QuotaLedger(settings.state_dir, timezone=inc_api.quota_timezone)
-        targets = rotated(endpoint, targets, coverage, quota.left(endpoint.id, endpoint.quota_per_day))
+        # With nothing left, one device is still planned: the client refuses it before sending, and the endpoint
+        # is deferred until the quota resets (the sensor retries it), as any spent quota is.
+        targets = rotated(endpoint, targets, coverage, max(quota.left(endpoint.id, endpoint.quota_per_day), 1))
     planned = plan_requests(endpoint, targets, days=days, now=now, tz=TIMEZONE)
     retries, requests = plan_with_failures(endpoint, planned, ledger, now)
     options = LandingOptions(

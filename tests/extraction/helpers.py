@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime
 
 from dagster import DagsterInstance, ExecuteInProcessResult, materialize
 
+from inc_pipeline import clock
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 from inc_pipeline.client import IncClient
 from inc_pipeline.defs.extraction import endpoint_asset
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
+from inc_pipeline.defs.run_clock import STARTED_AT_TAG
 from inc_pipeline.landing import Lake
 
 PARTITION = "2026-11-19"  # a whole day inside the default simulated world (it ends 2026-11-20 at noon)
@@ -36,9 +38,9 @@ def run(
     **settings,
 ) -> ExecuteInProcessResult:
     """Materialize the endpoint assets: one partition, a (first, last) partition range in one run, or snapshots."""
-    tags = {}
+    tags = {STARTED_AT_TAG: clock.now().isoformat()}  # the run's moment, as the CLI tags its runs
     if days:
-        tags = {"dagster/asset_partition_range_start": days[0], "dagster/asset_partition_range_end": days[1]}
+        tags |= {"dagster/asset_partition_range_start": days[0], "dagster/asset_partition_range_end": days[1]}
     result = materialize(
         [endpoint_asset(ENDPOINTS_BY_ID[e]) for e in endpoint_ids],
         resources=resources(sim, data_dir, **settings),
@@ -80,15 +82,8 @@ def sim_client(sim, state_dir) -> IncClient:
 SIM_NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)  # the default simulator's frozen "now" (noon of its end_date)
 
 
-class _SimClock(datetime):
-    """`datetime` whose now() is the simulator's now, so snapshots ask for the simulated "today"."""
-
-    @classmethod
-    def now(cls, tz=None):
-        return SIM_NOW if tz is None else SIM_NOW.astimezone(tz)
-
-
 def freeze_clock(monkeypatch) -> datetime:
-    """Snapshot assets read the clock once (inc_pipeline.defs.extraction); make it the simulator's now."""
-    monkeypatch.setattr("inc_pipeline.defs.extraction.datetime", _SimClock)
+    """Make the pipeline's clock (inc_pipeline.clock) the simulator's now: runs started by `run` are tagged with
+    it, as `inc-pipeline run` tags its runs, so snapshots ask for the simulated "today"."""
+    monkeypatch.setattr(clock, "_source", lambda: SIM_NOW)
     return SIM_NOW

@@ -20,9 +20,12 @@ from .conftest import FIRST, LAST, RANGE, marts
 def test_plan_prints_requests_time_and_quota_days(ops_env, cli):
     outcome = cli("plan", "--start", "2026-10-01", "--end", "2026-10-30", "--sites", "40")
     assert outcome.code == 0, outcome.err
-    lines = {line.split()[0]: line.split() for line in outcome.out.splitlines() if line.strip()}
+    backfill, day = outcome.out.split("\n\n", 1)  # the range's table, then a day's run
+    lines = {line.split()[0]: line.split() for line in backfill.splitlines() if line.strip()}
     assert lines["history_day_client_count"][-3] == str(30 * 40)  # one request per site and day
     assert "quota days" in outcome.out and "quotas stretch it over" in outcome.out
+    daily = {line.split()[0]: line.split() for line in day.splitlines()[2:] if line.strip()}
+    assert daily["history_day_client_count"][1] == "40" and daily["history_day_client_count"][-1] == "yes"
 
 
 @pytest.mark.parametrize("rate", ["fast", "0", "-5", "inf"])
@@ -97,9 +100,9 @@ def test_quota_spent_mid_backfill_defers_and_loses_nothing(first_run, ops_env, c
     lake = Lake(ops_env["data"])
     before = {table: lake.read(table) for table in ("history_clients", "history_day_client_count")}
     assert len(before["history_clients"]) > 0
-    # 99 of the 100 daily calls spent: the first device's call goes, the second finds the quota gone.
+    # The 100 daily calls spent: the rotation's first device finds the quota gone before anything is sent.
     ledger = ops_env["data"] / "state" / "quota" / "history_clients.json"
-    ledger.write_text(json.dumps({"day": datetime.now(UTC).date().isoformat(), "used": 99}))
+    ledger.write_text(json.dumps({"day": datetime.now(UTC).date().isoformat(), "used": 100}))
 
     outcome = cli("run", *RANGE, "--select", "history_clients,history_day_client_count")
 
@@ -112,6 +115,23 @@ def test_quota_spent_mid_backfill_defers_and_loses_nothing(first_run, ops_env, c
     assert len(lake.read("history_day_client_count")) == len(before["history_day_client_count"])
     status = cli("status")
     assert "history_clients: deferred (quota spent); retry after" in status.out
+
+
+def test_one_call_left_asks_the_device_covered_longest_ago_and_keeps_the_others(first_run, ops_env, cli):
+    lake = Lake(ops_env["data"])
+    before = lake.read("history_clients")
+    ledger = ops_env["data"] / "state" / "quota" / "history_clients.json"
+    ledger.write_text(json.dumps({"day": datetime.now(UTC).date().isoformat(), "used": 99}))
+
+    outcome = cli("run", *RANGE, "--select", "history_clients")
+
+    assert outcome.code == 0 and "deferred" not in outcome.err, outcome.err
+    after = lake.read("history_clients")
+    fresh = after[after["extracted_at"] > before["extracted_at"].max()]
+    assert fresh["dev_sn"].nunique() == 1  # the one device the quota allowed
+    kept = after[after["dev_sn"] != fresh["dev_sn"].iloc[0]].reset_index(drop=True)
+    expected = before[before["dev_sn"] != fresh["dev_sn"].iloc[0]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, expected)  # every other device's rows, as they were
 
 
 def test_deferred_endpoints_are_what_the_sensor_retries(first_run, ops_env, cli):
