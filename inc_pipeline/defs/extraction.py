@@ -233,7 +233,8 @@ def extract_endpoint(
             landed_days = sorted({*landed_days, *(day for r in retries for day in request_days(r))})
         report = land_requests(client, endpoint, requests, lake, options, partition_dates=landed_days)
         ledger.record(endpoint, report.units_landed, report.units_failed, run_id=run_id)
-        coverage.record(endpoint.id, report.units_landed, now.date())
+        if rotates(endpoint):
+            coverage.record(endpoint.id, report.units_landed, now.date())
         for failure in report.units_failed:
             target = target_text(endpoint, failure.request.context, failure.request.params)
             log.warning(f"{endpoint.id}: {target} failed "

@@ -52,6 +52,8 @@ class FailedUnitsLedger:
     def record(self, endpoint: Endpoint, landed, failed, *, run_id: str, now: datetime | None = None) -> None:
         """Clear the units that landed, add (or count again) those that failed, from one landing's report."""
         seen = (now or clock.now()).isoformat(timespec="seconds")
+        if not failed and not self._path(endpoint.id).exists():
+            return  # nothing failed, nothing to clear: no file for an endpoint that never failed
         with self._lock(endpoint.id):
             entries = self._read(endpoint.id)
             for request in landed:
