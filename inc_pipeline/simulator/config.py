@@ -51,7 +51,8 @@ def _today_utc() -> dt.date:
     return clock.today()
 
 
-LARGE_ACCOUNT_DEVICES = ("SWITCH", "CLOUDAP", "CLOUDAP")  # beside each site's controller: 4 devices a site
+# Beside each site's controller of a large account: 0-2 switches and 1-3 cloud APs, 4 devices a site on average.
+LARGE_ACCOUNT_MIX = (("SWITCH", 0, 2), ("CLOUDAP", 1, 3))
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,20 @@ class SimulatorConfig:
     report_periods: str = "whole"
     quota_timezone: str = "UTC"  # where the simulated 100/day quotas' day ends
     # Device types beside each site's controller, one device each (e.g. ("SWITCH", "CLOUDAP")): they answer only
-    # the paths their type does (entities.ANSWERED_BY_TYPE), and no client attaches to them.
+    # the paths their type does (entities.ANSWERED_BY_TYPE); a cloud AP takes a share of the site's clients.
     extra_devices: tuple[str, ...] = ()
+    # More of them, a number per site drawn from its own stream: (type, fewest, most), e.g. (("CLOUDAP", 1, 3),).
+    device_mix: tuple[tuple[str, int, int], ...] = ()
+    # Sites spread over 46 cities of every Brazilian state and region (bigger cities more) instead of going round
+    # the small world's eight (places.py).
+    nationwide: bool = False
 
     @classmethod
     def profile(cls, name: str, **overrides) -> SimulatorConfig:
         """A named account: "small" (3 sites, one controller each: the demo's and the tests') or "large" (as public
-        clients of the real service show: 1,500 sites, each with a controller, a switch and two cloud APs, 6,000
-        devices; a week of history, so that a simulated day stays quick to serve)."""
-        shapes = {"small": {}, "large": {"sites": 1500, "days": 7, "extra_devices": LARGE_ACCOUNT_DEVICES}}
+        clients of the real service show: 1,500 sites in every Brazilian region, state and city tree, each with a
+        controller beside 0-2 switches and 1-3 cloud APs: about 6,000 devices)."""
+        shapes = {"small": {}, "large": {"sites": 1500, "nationwide": True, "device_mix": LARGE_ACCOUNT_MIX}}
         if name not in shapes:
             raise ValueError(f"unknown simulator profile {name!r}: use {' or '.join(shapes)}")
         return cls(**{**shapes[name], **overrides})

@@ -71,10 +71,6 @@ class Call:
             raise unsupported_operation(sn)
         return site
 
-    def is_controller(self, name: str) -> bool:
-        """Whether the serial in `name` is its site's controller (the device its clients and APs belong to)."""
-        return self.world.devices[self.text(name)].device.sn == self.text(name)
-
     def window(self, start_name: str = "startTime", end_name: str = "endTime", max_hours: int | None = None):
         """(start, end) ms, inclusive; end before start or longer than max_hours -> 1002."""
         start = as_int(self.param(start_name), start_name, low=0)

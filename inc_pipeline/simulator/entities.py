@@ -1,23 +1,18 @@
-"""The static part of the synthetic world: sites, their gateway device, APs, radios and SSIDs."""
+"""The static part of the synthetic world: sites, their controller and the devices beside it, APs and SSIDs."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from .places import Place, place_of
+
+if TYPE_CHECKING:
+    from .config import SimulatorConfig
 
 FIRST_SITE_ID = 1001
 
-# (city, state, area, latitude, longitude, phone area code)
-CITIES = (
-    ("São Paulo", "SP", "Pinheiros", -23.561, -46.656, "11"),
-    ("Rio de Janeiro", "RJ", "Copacabana", -22.971, -43.182, "21"),
-    ("Belo Horizonte", "MG", "Savassi", -19.937, -43.934, "31"),
-    ("Curitiba", "PR", "Batel", -25.443, -49.287, "41"),
-    ("Porto Alegre", "RS", "Moinhos de Vento", -30.027, -51.201, "51"),
-    ("Salvador", "BA", "Barra", -13.005, -38.526, "71"),
-    ("Recife", "PE", "Boa Viagem", -8.119, -34.901, "81"),
-    ("Florianópolis", "SC", "Centro", -27.595, -48.548, "48"),
-)
 SHOP_KINDS = ("Café", "Loja", "Academia", "Padaria", "Livraria", "Farmácia")
 SCENARIOS = ("Retail", "Restaurant", "Fitness", "Office")
 AP_MODELS = ("AP 360", "AP 1250 AC MAX", "AP 3000 AX", "AP 1350 AC-S")
@@ -43,7 +38,7 @@ class AccessPoint:
 class Device:
     sn: str
     model: str
-    dev_type: str  # AC or XIAOBEIROUTER (manual's options)
+    dev_type: str  # AC or XIAOBEIROUTER (manual's options: the controllers), SWITCH or CLOUDAP
     alias: str
     hard_version: str
     soft_version: str
@@ -72,8 +67,9 @@ class Ssid:
 class Site:
     id: int
     name: str
+    region: str  # the region tree of /user/shop?nesting=true: region -> state -> city
+    state: str  # two-letter UF
     city: str
-    province: str
     area: str
     address: str
     phone: str
@@ -83,11 +79,42 @@ class Site:
     device: Device
     aps: tuple[AccessPoint, ...]
     ssids: tuple[Ssid, ...]
-    others: tuple[Device, ...] = ()  # switches and cloud APs beside the controller (`extra_devices`)
+    others: tuple[Device, ...] = ()  # switches and cloud APs beside the controller
+
+    @property
+    def province(self) -> str:
+        """The flat /user/shop's word for the state."""
+        return self.state
 
     @property
     def all_devices(self) -> tuple[Device, ...]:
         return (self.device, *self.others)
+
+    @property
+    def cloud_aps(self) -> tuple[Device, ...]:
+        return tuple(d for d in self.others if d.dev_type == "CLOUDAP")
+
+    # A session's `ap` is a radio slot: 0 .. len(aps)-1 are the controller's APs, then one slot per cloud AP. The
+    # controller's client lists show its APs' sessions, a cloud AP's its own; the site's figures count them all.
+    @property
+    def radio_slots(self) -> int:
+        return len(self.aps) + len(self.cloud_aps)
+
+    def slots_of(self, sn: str) -> range:
+        """The radio slots whose sessions are `sn`'s clients (none for a switch)."""
+        if sn == self.device.sn:
+            return range(len(self.aps))
+        for k, cloud_ap in enumerate(self.cloud_aps):
+            if cloud_ap.sn == sn:
+                return range(len(self.aps) + k, len(self.aps) + k + 1)
+        return range(0)
+
+    def radio_name_mac(self, slot: int) -> tuple[str, str]:
+        """(name, MAC) of the AP or cloud AP in `slot`, as client records name it."""
+        if slot < len(self.aps):
+            return self.aps[slot].name, self.aps[slot].mac
+        cloud_ap = self.cloud_aps[slot - len(self.aps)]
+        return cloud_ap.alias, cloud_ap.mac
 
 
 # Which device types answer which device paths: the manual's two (AC, XIAOBEIROUTER) answer every one; a switch
@@ -119,14 +146,27 @@ def _serial(rng: random.Random, prefix: str) -> str:
     return prefix + "".join(rng.choice("0123456789ABCDEF") for _ in range(12))
 
 
-def build_sites(seed: int, count: int, extra_devices: tuple[str, ...] = ()) -> tuple[Site, ...]:
-    """Deterministic sites for an account: same seed and count, same sites; each with one device of every type in
-    `extra_devices` (SWITCH, CLOUDAP) beside its controller, drawn from a stream of their own."""
-    sites = (_build_site(seed, FIRST_SITE_ID + i, i) for i in range(count))
-    return tuple(replace(s, others=_others(seed, s.id, extra_devices)) if extra_devices else s for s in sites)
+def build_sites(config: SimulatorConfig) -> tuple[Site, ...]:
+    """Deterministic sites for an account: same config, same sites. Beside each controller: one device of every
+    type in `extra_devices`, and of each (type, fewest, most) in `device_mix` a number drawn from the site's own
+    stream (so the controller, its APs and SSIDs are those of the same site without them)."""
+    sites = []
+    for position in range(config.sites):
+        site_id = FIRST_SITE_ID + position
+        place = place_of(position, config.nationwide)
+        kinds = _device_kinds(config, site_id)
+        site = _build_site(config.seed, site_id, position, place)
+        sites.append(replace(site, others=_others(config.seed, site_id, kinds, place)) if kinds else site)
+    return tuple(sites)
 
 
-def _others(seed: int, site_id: int, kinds: tuple[str, ...]) -> tuple[Device, ...]:
+def _device_kinds(config: SimulatorConfig, site_id: int) -> tuple[str, ...]:
+    rng = random.Random(f"{config.seed}/mix/{site_id}")
+    drawn = tuple(kind for kind, fewest, most in config.device_mix for _ in range(rng.randint(fewest, most)))
+    return (*config.extra_devices, *drawn)
+
+
+def _others(seed: int, site_id: int, kinds: tuple[str, ...], place: Place) -> tuple[Device, ...]:
     rng = random.Random(f"{seed}/others/{site_id}")
     return tuple(
         Device(
@@ -134,15 +174,16 @@ def _others(seed: int, site_id: int, kinds: tuple[str, ...]) -> tuple[Device, ..
             alias=f"{kind.lower()}-{site_id}-{n + 1}", hard_version=f"Ver.{rng.choice('ABC')}",
             soft_version=f"V{rng.randrange(1, 4)}.{rng.randrange(10)}", status="online",
             online_time=rng.randrange(3600, 90 * 86400), mac=_mac(rng), memory_total=rng.choice((128, 256)),
-            disk_total=rng.choice((64, 128)), egress_ip=_public_ip(rng), latitude=0.0, longitude=0.0,
+            disk_total=rng.choice((64, 128)), egress_ip=_public_ip(rng), latitude=place.latitude,
+            longitude=place.longitude,
         )
         for n, kind in enumerate(kinds)
     )  # fmt: skip
 
 
-def _build_site(seed: int, site_id: int, position: int) -> Site:
+def _build_site(seed: int, site_id: int, position: int, place: Place) -> Site:
     rng = random.Random(f"{seed}/site/{site_id}")
-    city, state, area, lat, lon, code = CITIES[position % len(CITIES)]
+    area, state, lat, lon, code = place.area, place.state, place.latitude, place.longitude, place.area_code
     name = f"{rng.choice(SHOP_KINDS)} {area} {position + 1}"
     address = f"Rua {rng.choice(('das Flores', 'Augusta', 'XV de Novembro', 'do Comércio'))}, {rng.randrange(10, 2000)}"
     is_ac = position % 3 == 2
@@ -191,7 +232,7 @@ def _build_site(seed: int, site_id: int, position: int) -> Site:
         for n, ssid_name in enumerate(_ssid_names(name)[: rng.randint(2, 3)])
     )
     return Site(
-        id=site_id, name=name, city=city, province=state, area=area, address=address,
+        id=site_id, name=name, region=place.region, state=state, city=place.city, area=area, address=address,
         phone=f"+55 {code} 3{rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}", area_code=code,
         scenario=rng.choice(SCENARIOS), labels=(("segment", rng.choice(("premium", "standard"))), ("region", state)),
         device=device, aps=aps, ssids=ssids,

@@ -7,8 +7,8 @@ import numpy as np
 from .clients import ClientBook, ms_text
 from .context import Call
 from .errors import bad_parameter
-from .paging import MAX_PAGE_SIZE, as_int, skip_limit
-from .world import DAY_MS, take
+from .paging import MAX_PAGE_SIZE, as_int, page_index_bounds, skip_limit
+from .world import DAY_MS, of_device, take
 
 HISTORY_DAYS = 7  # historyclients covers sessions that started in the last 7 days (assumption)
 NEGO_RATES = ("144Mbps", "300Mbps", "433.3Mbps", "866.7Mbps", "1201Mbps")
@@ -26,13 +26,20 @@ def user_shops(call: Call) -> list[dict]:
 
 
 def shop_devices(call: Call) -> list[dict]:
-    """POST /shop/device {shopIds: [...] up to 100}."""
-    out = []
-    for site_id in call.sites("shopIds", limit=100):
-        for d in call.world.sites[site_id].all_devices:
-            out.append({"devSN": d.sn, "devModel": d.model, "shopId": str(site_id), "devType": d.dev_type,
-                        "aliasName": d.alias})  # fmt: skip
-    return out
+    """POST /shop/device {shopIds: [...] up to 100}: every device of those sites. Another public client pages one
+    site's devices instead, {shopId, pageIndex (from 1), pageSize (up to 100)}: that page, as a plain list."""
+    if call.param("shopIds") is None and call.param("shopId") is not None:
+        site = call.site("shopId")
+        index = as_int(call.param("pageIndex"), "pageIndex", default=1, low=1)
+        size = as_int(call.param("pageSize"), "pageSize", default=100, low=1, high=100)
+        lo, hi = page_index_bounds(len(site.all_devices), index, size, overlap=call.overlap)
+        return [_inventory_record(site.id, d) for d in site.all_devices[lo:hi]]
+    return [_inventory_record(site_id, d) for site_id in call.sites("shopIds", limit=100)
+            for d in call.world.sites[site_id].all_devices]  # fmt: skip
+
+
+def _inventory_record(site_id: int, d) -> dict:
+    return {"devSN": d.sn, "devModel": d.model, "shopId": str(site_id), "devType": d.dev_type, "aliasName": d.alias}
 
 
 def _serials(call: Call, name: str) -> list[str]:
@@ -126,7 +133,7 @@ def ssid_client_macs(call: Call) -> list[str]:
     if ssid not in names:
         raise bad_parameter("SSID", f"unknown SSID {ssid}")
     now = call.world.config.now_ms()
-    d = call.world.window(site.id, now // DAY_MS * DAY_MS, now)
+    d = of_device(site, inner.text("devSN"), call.world.window(site.id, now // DAY_MS * DAY_MS, now))
     book = call.world.book(site.id)
     return [book.get(int(c))["mac"] for c in np.unique(d.client[d.ssid == names.index(ssid)])]
 
@@ -139,32 +146,31 @@ def _client_records(call: Call, site, d, *, online: bool) -> list[dict]:
     for i in range(len(d)):
         info = book.get(int(d.client[i]))
         start, duration = int(d.start[i]), int(d.duration[i])
-        record = {"apName": site.aps[d.ap[i]].name, "clientMAC": info["mac"], "clientIP": info["ip"],
+        ap_name, ap_mac = site.radio_name_mac(int(d.ap[i]))
+        record = {"apName": ap_name, "clientMAC": info["mac"], "clientIP": info["ip"],
                   "clientVendor": info["vendor_en"], "clientSSID": site.ssids[d.ssid[i]].name}  # fmt: skip
         if online:
             record = {"NegoMaxRate": NEGO_RATES[int(d.client[i]) % 5], **record,
                       "onlineTime": (now - start) // 1000, "onLineDate": ms_text(start)}  # fmt: skip
         else:
-            record = {"macAddr": site.aps[d.ap[i]].mac, **record, "onlineTime": duration,
+            record = {"macAddr": ap_mac, **record, "onlineTime": duration,
                       "onLineDate": ms_text(start), "offLineDate": ms_text(min(start + duration * 1000, now))}
         out.append(record)
     return out
 
 
-def _paged(call: Call) -> tuple[object, int, int]:
+def _paged(call: Call) -> tuple[object, str, int, int]:
     site = call.device_site("devSN")
     skip = as_int(call.param("skipnum"), "skipnum", default=0, low=0)
     limit = as_int(call.param("limitnum"), "limitnum", default=100, low=1, high=MAX_PAGE_SIZE)
-    return site, skip, limit
+    return site, call.text("devSN"), skip, limit
 
 
 def history_clients(call: Call) -> dict:
     """POST /device/historyclients?devSN&skipnum&limitnum: sessions of the last 7 days ended by now, newest first."""
-    site, skip, limit = _paged(call)
+    site, sn, skip, limit = _paged(call)
     now = call.world.config.now_ms()
-    if not call.is_controller("devSN"):  # clients attach to the controller's APs, not to a cloud AP beside it
-        return {"count_total": 0, "count_left": 0, "histClientList": []}
-    d = call.world.window(site.id, now - HISTORY_DAYS * DAY_MS, now)
+    d = of_device(site, sn, call.world.window(site.id, now - HISTORY_DAYS * DAY_MS, now))
     order = np.argsort(-d.start, kind="stable")
     ended = order[(d.start[order] + d.duration[order] * 1000) <= now]
     records = _client_records(call, site, take(d, ended[skip : skip + limit]), online=False)
@@ -176,11 +182,9 @@ def history_clients(call: Call) -> dict:
 
 def online_clients(call: Call) -> dict:
     """POST /device/onlineclients?devSN&skipnum&limitnum: sessions active now; clientList inside data."""
-    site, skip, limit = _paged(call)
+    site, sn, skip, limit = _paged(call)
     now = call.world.config.now_ms()
-    if not call.is_controller("devSN"):
-        return {"clientList": {"count_total": 0, "count_left": 0, "clientInfo": []}}
-    d = call.world.window(site.id, now - 2 * DAY_MS, now)
+    d = of_device(site, sn, call.world.window(site.id, now - 2 * DAY_MS, now))
     active = np.nonzero(d.start + d.duration * 1000 > now)[0]
     records = _client_records(call, site, take(d, active), online=True)
     page, left = skip_limit(records, skip, limit, overlap=call.overlap)
@@ -191,10 +195,12 @@ def interface_flow(call: Call) -> list[dict]:
     """POST /device/interfaceflow: one point per hour of the window; Kb flows and Kbps speeds from sessions' MB."""
     if call.param("method") != "getAllInterfaceFlow":
         raise bad_parameter("method", "expected getAllInterfaceFlow")
-    site = call.device_site("devSN")
+    site, sn = call.device_site("devSN"), call.text("devSN")
     start, end = call.window()
     end = min(end, call.world.config.now_ms())
-    d = call.world.window(site.id, start, end if call.is_controller("devSN") else start - 1)  # others carry none
+    d = call.world.window(site.id, start, end)
+    if sn != site.device.sn:  # the controller is the gateway: the site's traffic; a cloud AP its clients'
+        d = of_device(site, sn, d)
     first = start // 3_600_000
     hours = max(end // 3_600_000 - first + 1, 0)
     rx = np.bincount(d.start // 3_600_000 - first, weights=d.rx_mb, minlength=hours)[:hours]

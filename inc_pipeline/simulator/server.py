@@ -239,23 +239,25 @@ def _bind_error(error: OSError, host: str, port: int) -> str | None:
 
 
 def run_simulator_cli(argv: list[str] | None = None) -> None:
-    """`inc-pipeline simulator --port 8000 [--seed N] [--sites N] [--days N] [--end-date D] [--no-limits]`."""
+    """`inc-pipeline simulator --port 8000 [--profile small|large] [--seed N] [--sites N] [--days N] [--end-date D]
+    [--no-limits]`."""
     parser = OneLineParser(prog="inc-pipeline simulator", description=__doc__)
     parser.add_argument("--port", type=whole_number(0, 65535, "; 0 picks a free one"), default=8000)
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on: 127.0.0.1 (loopback only) or, e.g., 0.0.0.0 (all)"
     )
     parser.add_argument("--seed", type=whole_number(0), default=7)
-    parser.add_argument("--sites", type=whole_number(0, MAX_SITES), default=3)
-    parser.add_argument("--days", type=whole_number(1), default=30)
+    parser.add_argument("--sites", type=whole_number(0, MAX_SITES), default=None, help="default: the profile's")
+    parser.add_argument("--days", type=whole_number(1), default=None, help="default: the profile's (30)")
     parser.add_argument("--end-date", type=parse_day, default=None, help="last simulated day, YYYY-MM-DD")
     parser.add_argument("--auth-per-site-day", type=whole_number(0, MAX_AUTH_PER_SITE_DAY), default=60)
     parser.add_argument("--api-key", default="sim-key")
     parser.add_argument("--no-limits", action="store_true", help="turn off rate limits and quotas")
     parser.add_argument("--profile", choices=("small", "large"), default="small",
-                        help="large: 1,500 sites and 6,000 devices of mixed types (--sites and --days then ignored)")
+                        help="small: 3 sites, a controller each; large: 1,500 sites in a region tree, about 6,000 "
+                             "devices of four types (docs/simulator.md)")  # fmt: skip
     args = parser.parse_args(argv)
-    shape = {} if args.profile == "large" else {"sites": args.sites, "days": args.days}
+    shape = {name: value for name, value in (("sites", args.sites), ("days", args.days)) if value is not None}
     config = SimulatorConfig.profile(
         args.profile, seed=args.seed, api_key=args.api_key, **shape,
         auth_per_site_day=args.auth_per_site_day, enforce_limits=not args.no_limits,

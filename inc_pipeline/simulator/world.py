@@ -61,24 +61,34 @@ class World:
 
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
-        self.sites: dict[int, Site] = {s.id: s for s in build_sites(config.seed, config.sites, config.extra_devices)}
+        # Sites and devices are built up front (a large account's in well under a second: docs/simulator.md); the
+        # per-site plans and client books when a site is first asked about, the sessions per (site, day).
+        self.sites: dict[int, Site] = {s.id: s for s in build_sites(config)}
         self.devices = {d.sn: s for s in self.sites.values() for d in s.all_devices}
         self.device_by_sn = {d.sn: d for s in self.sites.values() for d in s.all_devices}
         self.first_day = day_index(config.start_date)
         self.last_day = day_index(config.end_date)
-        self._plans = {site_id: self._plan(site_id) for site_id in self.sites}
+        self._plans: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._books: dict[int, ClientBook] = {}
         self._cache: dict[tuple[int, int], DaySessions] = {}
         self._lock = threading.Lock()
-        self._books = {
-            s.id: ClientBook(config.seed, s.id, s.area_code, s.city, s.province) for s in self.sites.values()
-        }
 
     def book(self, site_id: int) -> ClientBook:
         """Text attributes (MAC, vendor, phone, WeChat...) of the site's clients."""
-        return self._books[site_id]
+        book = self._books.get(site_id)
+        if book is None:
+            s = self.sites[site_id]
+            book = self._books.setdefault(site_id, ClientBook(self.config.seed, s.id, s.area_code, s.city, s.state))
+        return book
 
-    def _plan(self, site_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def plan(self, site_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per day of the world: session count, new-client count, number of the day's first new client."""
+        plan = self._plans.get(site_id)
+        if plan is None:
+            plan = self._plans.setdefault(site_id, self._make_plan(site_id))
+        return plan
+
+    def _make_plan(self, site_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rng = np.random.default_rng([self.config.seed, site_id, 0xA11])
         days = np.arange(self.first_day, self.last_day + 1)
         weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
@@ -92,7 +102,7 @@ class World:
 
     def client_first_day(self, site_id: int, clients: np.ndarray) -> np.ndarray:
         """Day index of each client's first visit."""
-        _, new, first_client = self._plans[site_id]
+        _, new, first_client = self.plan(site_id)
         ends = first_client + new
         return self.first_day + np.searchsorted(ends, clients, side="right")
 
@@ -116,7 +126,7 @@ class World:
             empty = np.zeros(0, np.int64)
             return DaySessions(site_id, day, empty, empty, empty.astype(float), empty.astype(float),
                                empty, empty, empty, empty)  # fmt: skip
-        total_counts, new_counts, first_clients = self._plans[site_id]
+        total_counts, new_counts, first_clients = self.plan(site_id)
         n, new, base = int(total_counts[k]), int(new_counts[k]), int(first_clients[k])
         rng = np.random.default_rng([self.config.seed, site_id, day])
         repeat = n - new
@@ -134,9 +144,10 @@ class World:
         tx = np.round(rx * rng.uniform(0.05, 0.4, n), 2)
         ssid_p = np.array([0.75, 0.2, 0.05][: len(site.ssids)])
         order = np.argsort(start, kind="stable")
+        controller_ap = rng.integers(0, len(site.aps), n)
         return DaySessions(
             site_id=site_id, day=day, start=start[order], duration=duration[order], rx_mb=rx[order],
-            tx_mb=tx[order], client=client[order], ap=rng.integers(0, len(site.aps), n)[order],
+            tx_mb=tx[order], client=client[order], ap=_radios(site, day, self.config.seed, controller_ap)[order],
             ssid=rng.choice(len(site.ssids), size=n, p=ssid_p / ssid_p.sum())[order],
             user_type=rng.choice(USER_TYPES, size=n)[order],
         )  # fmt: skip
@@ -165,6 +176,17 @@ class World:
         return DaySessions(site_id, parts[0].day, *(np.concatenate(c) for c in columns))
 
 
+def _radios(site: Site, day: int, seed: int, controller_aps: np.ndarray) -> np.ndarray:
+    """Each session's radio slot (Site.slots_of): a cloud AP takes its share of the sessions (one slot among all the
+    site's radios), drawn from a stream of its own so the sessions themselves are those of the site without it."""
+    cloud_aps = len(site.cloud_aps)
+    if not cloud_aps:
+        return controller_aps
+    rng = np.random.default_rng([seed, site.id, day, 0xC10D])
+    slot = rng.integers(0, site.radio_slots, len(controller_aps))
+    return np.where(slot >= len(site.aps), slot, controller_aps)
+
+
 def _columns(d: DaySessions) -> tuple[np.ndarray, ...]:
     return d.start, d.duration, d.rx_mb, d.tx_mb, d.client, d.ap, d.ssid, d.user_type
 
@@ -176,3 +198,9 @@ def _slice(d: DaySessions, lo: int, hi: int) -> DaySessions:
 def take(d: DaySessions, index) -> DaySessions:
     """The sessions at `index` (an index array or slice)."""
     return DaySessions(d.site_id, d.day, *(c[index] for c in _columns(d)))
+
+
+def of_device(site: Site, sn: str, d: DaySessions) -> DaySessions:
+    """The sessions of `d` whose clients are device `sn`'s (its radio slots: Site.slots_of)."""
+    slots = site.slots_of(sn)
+    return take(d, np.nonzero((d.ap >= slots.start) & (d.ap < slots.stop))[0])
