@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _source: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
 
@@ -41,6 +41,15 @@ def next_midnight(timezone: str = "UTC", at: datetime | None = None) -> datetime
     """When the calendar day of `at` (default: now) ends in `timezone`."""
     day = today(timezone, at) + timedelta(days=1)
     return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(timezone))
+
+
+def is_zone(name: str) -> bool:
+    """Whether `name` is a time zone this machine knows (an IANA name such as UTC or America/Sao_Paulo)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 @contextmanager

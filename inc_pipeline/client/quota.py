@@ -8,7 +8,7 @@ reached the server and been counted), so concurrent runs can never exceed the qu
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,18 +26,16 @@ class QuotaLedger:
     def __init__(self, state_dir: Path, *, timezone: str = "UTC", now=None) -> None:
         self.directory = Path(state_dir) / "quota"
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.zone = ZoneInfo(timezone)
+        self.timezone = str(ZoneInfo(timezone))  # an unknown zone fails here, when the ledger is made
         self._now = now or clock.now
 
     def day(self) -> str:
         """The current quota day, as an ISO date in the ledger's time zone."""
-        return self._now().astimezone(self.zone).date().isoformat()
+        return clock.today(self.timezone, self._now()).isoformat()
 
     def resets_at(self) -> datetime:
         """When the current quota day ends and the quota is whole again."""
-        today = self._now().astimezone(self.zone).date()
-        midnight = datetime.combine(today + timedelta(days=1), datetime.min.time())
-        return midnight.replace(tzinfo=self.zone)
+        return clock.next_midnight(self.timezone, self._now())
 
     def used(self, endpoint_id: str) -> int:
         """Calls already reserved today for `endpoint_id`."""

@@ -24,7 +24,7 @@ from dagster import (
 
 from inc_pipeline import clock
 from inc_pipeline.catalog import ENDPOINTS, ENDPOINTS_BY_ID, Endpoint, Scope
-from inc_pipeline.client import QuotaExhaustedError, QuotaLedger
+from inc_pipeline.client import QuotaExhaustedError
 from inc_pipeline.extract.budget import CoverageLedger, rotated, rotates
 from inc_pipeline.extract.failed_units import FailedUnitsLedger, plan_with_failures
 from inc_pipeline.extract.plan import Targets, plan_requests
@@ -216,17 +216,16 @@ def extract_endpoint(
     # even when the run straddles midnight.
     now = now or clock.now()
     ledger, coverage = FailedUnitsLedger(settings.state_dir), CoverageLedger(settings.state_dir)
-    if rotates(endpoint):  # a quota smaller than the devices: today's share, oldest coverage first
-        quota = QuotaLedger(settings.state_dir, timezone=inc_api.quota_timezone)
-        # With nothing left, one device is still planned: the client refuses it before sending, and the endpoint
-        # is deferred until the quota resets (the sensor retries it), as any spent quota is.
-        targets = rotated(endpoint, targets, coverage, max(quota.left(endpoint.id, endpoint.quota_per_day), 1))
-    planned = plan_requests(endpoint, targets, days=days, now=now, tz=TIMEZONE)
-    retries, requests = plan_with_failures(endpoint, planned, ledger, now)
     options = LandingOptions(
         pii_key=settings.pii_key_bytes(), pii_policy=settings.checked_pii_policy(), archive=settings.archive_raw
     )
     with inc_api.client(settings.state_dir) as client:
+        if rotates(endpoint):  # a quota smaller than the devices: today's share, oldest coverage first
+            # With nothing left, one device is still planned: the client refuses it before sending, and the
+            # endpoint is deferred until the quota resets (the sensor retries it), as any spent quota is.
+            targets = rotated(endpoint, targets, coverage, max(client.quota_left(endpoint), 1))
+        planned = plan_requests(endpoint, targets, days=days, now=now, tz=TIMEZONE)
+        retries, requests = plan_with_failures(endpoint, planned, ledger, now)
         # A snapshot with no rows still replaces today's partition: "nothing online" is an answer too.
         landed_days = days or [now.date()]
         if endpoint.is_windowed:  # a failed unit of an earlier window lands in its own days

@@ -5,21 +5,19 @@ one setting read when the definitions load: INC_PARTITIONS_START and INC_TIMEZON
 """
 
 import os
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dagster import DailyPartitionsDefinition
 
+from inc_pipeline import clock
 from inc_pipeline.days import iso_day
 from inc_pipeline.errors import UserError
 
 
 def _timezone() -> str:
     name = os.environ.get("INC_TIMEZONE", "").strip() or "UTC"  # the manual's times are UTC
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not clock.is_zone(name):
         raise UserError(f"INC_TIMEZONE={name!r} is not a time zone: use an IANA name such as UTC (recommended) "
-                        "or America/Sao_Paulo") from None  # fmt: skip
+                        "or America/Sao_Paulo")  # fmt: skip
     return name
 
 

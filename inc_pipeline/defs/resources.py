@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dagster import ConfigurableResource, EnvVar
 
+from inc_pipeline import clock
 from inc_pipeline.client import DEFAULT_RATE_PER_SECOND, IncClient
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.budget import DEFAULT_WALL_HOURS
@@ -200,11 +200,9 @@ def wall_hours_from_env() -> float:
 def quota_timezone_from_env() -> str:
     """INC_QUOTA_TIMEZONE: where the 100/day quotas' day ends (default UTC; the manual does not say)."""
     name = os.environ.get("INC_QUOTA_TIMEZONE", "").strip() or "UTC"
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not clock.is_zone(name):
         raise SettingError(f"INC_QUOTA_TIMEZONE={name!r} is not a time zone: use an IANA name such as UTC "
-                           "(the default) or America/Sao_Paulo, or unset it") from None  # fmt: skip
+                           "(the default) or America/Sao_Paulo, or unset it")  # fmt: skip
     return name
 
 

@@ -100,6 +100,8 @@ def plan_with_failures(endpoint: Endpoint, planned: list[Request], ledger: Faile
     A window endpoint's failures are asked for their own windows, before the plan's requests that repeat them; a
     snapshot's come first as the plan's requests for the same targets (a snapshot is always now)."""
     retries, resting = ledger.retries(endpoint), ledger.resting(endpoint, now)
+    if not retries and not resting:
+        return retries, planned  # nothing failed lately (most endpoints, most runs): the plan as it is
     planned = [r for r in planned if unit_id(r) not in resting]
     if endpoint.is_windowed:
         asked = {unit_id(r) for r in retries}

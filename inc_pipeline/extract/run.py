@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ from inc_pipeline.landing.validate import validate
 from .batch import Batch, take_notes
 from .cleanup import landing_table
 from .plan import Request
-from .units import UnitFailure, is_unit_failure, request_days, unit_columns, unit_keys
+from .units import UnitFailure, day_of_ms, is_unit_failure, request_days, unit_columns, unit_keys
 
 BATCH_ROWS = 5_000  # rows landed at once: the largest page the API serves (auth history)
 # Transient failures of this many requests in a row (each after the client's retries) mean the API is down, not
@@ -180,7 +180,7 @@ def _land_all(
                     # files can be closed (one open Parquet writer per day held a 30-day run's memory up).
                     land()
                     furthest = request.window[0]
-                    writer.finish_before(_day_of_ms(furthest) - timedelta(days=1))  # a day's margin: time zones
+                    writer.finish_before(day_of_ms(furthest) - timedelta(days=1))  # a day's margin: time zones
             report.pages += 1
             if not page.records:
                 continue  # no rows, no drift (an empty answer says nothing about missing fields)
@@ -245,22 +245,17 @@ def landed_columns(endpoint: Endpoint, pii_policy: str) -> list[str]:
 def _archive_days(request: Request, partition_dates: Sequence[date]) -> list[date]:
     """The days an answer is archived under: its partition, or every day its window covers (a ranged request),
     so that `replay` of any one of those days finds it (and keeps only that day's rows)."""
-    if request.partition_date is not None or request.window is None:
-        return [_archive_day(request)]
-    first, last = _day_of_ms(request.window[0]), _day_of_ms(request.window[1] - 1)
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    days = request_days(request)
+    if request.partition_date is not None:
+        return days
     wanted = set(partition_dates)
     return [d for d in days if d in wanted] if wanted else days
-
-
-def _day_of_ms(ms: int) -> date:
-    return datetime.fromtimestamp(ms / 1000, UTC).date()
 
 
 def _archive_day(request: Request) -> date:
     if request.partition_date is not None:
         return request.partition_date
-    return _day_of_ms(request.window[0])
+    return day_of_ms(request.window[0])
 
 
 def _land_batch(endpoint, batch: Batch, writer, quarantine, report: LandingReport, options, columns) -> None:

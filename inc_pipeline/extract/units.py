@@ -61,7 +61,7 @@ def request_days(request: Request) -> list[date]:
     """The partition days a request answers for: its partition, or every UTC day its window touches."""
     if request.partition_date is not None or request.window is None:
         return [request.partition_date] if request.partition_date is not None else []
-    first, last = _day_of_ms(request.window[0]), _day_of_ms(request.window[1] - 1)
+    first, last = day_of_ms(request.window[0]), day_of_ms(request.window[1] - 1)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
@@ -74,5 +74,6 @@ def is_unit_failure(error: BaseException) -> bool:
     return not isinstance(error, (AuthError, QuotaExhaustedError, TransportError))
 
 
-def _day_of_ms(ms: int) -> date:
+def day_of_ms(ms: int) -> date:
+    """The UTC day of a ms epoch (the API's times)."""
     return datetime.fromtimestamp(ms / 1000, UTC).date()

@@ -37,7 +37,7 @@ class UnitMerge:
     def touched(self, day: date, ordinals: Sequence[int], positions) -> None:
         """Rows of these requests (`ordinals` by row, `positions` the rows written, None: all) went to `day`."""
         rows = ordinals if positions is None else [ordinals[p] for p in positions.tolist()]
-        for ordinal in {rows[0], rows[-1]} if rows[0] == rows[-1] else set(rows):
+        for ordinal in {rows[0]} if rows[0] == rows[-1] else set(rows):  # numbers never decrease
             self._days_of_request.setdefault(ordinal, set()).add(day)
 
     def unit_landed(self, keys: frozenset[UnitKey], days: Sequence[date], ordinal: int | None = None) -> None:
@@ -59,55 +59,58 @@ class UnitMerge:
         units that did not land. Returns the new rows kept when some were dropped, else None."""
         landed = self.landed.get(day, set())
         dropped = self.failed.get(day, set()) - landed
-        carried = self._carried(final, landed, schema) if final.exists() else None
-        outranked = self.prefer is not None and final.exists()
+        old = pq.ParquetFile(final) if final.exists() else None
+        carried = self._carried(old, landed, schema) if old is not None else None
+        outranked = self.prefer is not None and old is not None
         if not dropped and carried is None and not outranked:
             return None
         new = pq.read_table(temporary)
         if dropped:
             new = new.filter(pyarrow.array([key not in dropped for key in self._keys(new)], pyarrow.bool_()))
         if outranked:
-            new = self._keep_higher_ranked(new, _conformed(pq.read_table(final), schema))
+            new = self._keep_higher_ranked(new, _conformed(old.read(), schema))
         merged = pyarrow.concat_tables([new, carried]) if carried is not None else new
         self.carried[day] = 0 if carried is None else len(carried)
         write(merged)
         return len(new) if dropped else None
 
-    def _carried(self, final: Path, landed: set[UnitKey], schema: pyarrow.Schema) -> pyarrow.Table | None:
-        present = set(pq.read_schema(final).names)
-        if not set(self.columns) <= present:
+    def _carried(self, old: pq.ParquetFile, landed: set[UnitKey], schema: pyarrow.Schema) -> pyarrow.Table | None:
+        """The old partition's rows of units that did not land (None: none), in the new file's schema. Only the
+        unit columns are read to decide, as most re-landings replace every unit."""
+        if not set(self.columns) <= set(old.schema_arrow.names):
             return None  # a partition landed before units were tracked by these columns: replaced whole
-        keys = pq.read_table(final, columns=list(self.columns)) if self.columns else None
-        mask = [key not in landed for key in self._keys(keys, rows=pq.ParquetFile(final).metadata.num_rows)]
+        if self.columns:
+            mask = [key not in landed for key in self._keys(old.read(columns=list(self.columns)))]
+        else:
+            mask = [() not in landed] * old.metadata.num_rows
         if not any(mask):
             return None
-        old = pq.read_table(final).filter(pyarrow.array(mask, pyarrow.bool_()))
-        return _conformed(old, schema)
+        return _conformed(old.read().filter(pyarrow.array(mask, pyarrow.bool_())), schema)
 
     def _keep_higher_ranked(self, new: pyarrow.Table, old: pyarrow.Table) -> pyarrow.Table:
         """`new`, where an old row of the same key ranks higher on `prefer` taking that row's place (an old row
         without a rank was landed before ranks were kept, when only whole periods landed: it ranks highest)."""
         if not len(new) or not len(old):
             return new
-        ranked = {key: rank for key, rank in zip(self._key_values(old), old.column(self.prefer).to_pylist(),
-                                                 strict=True)}  # fmt: skip
+        old_keys, new_keys = _tuples(old, self.key), _tuples(new, self.key)
+        ranked = dict(zip(old_keys, old.column(self.prefer).to_pylist(), strict=True))
         ranks = new.column(self.prefer).to_pylist()
-        beaten = {key for key, rank in zip(self._key_values(new), ranks, strict=True)
+        beaten = {key for key, rank in zip(new_keys, ranks, strict=True)
                   if key in ranked and (ranked[key] is None or (rank is not None and ranked[key] > rank))}  # fmt: skip
         if not beaten:
             return new
-        keep_new = pyarrow.array([key not in beaten for key in self._key_values(new)], pyarrow.bool_())
-        keep_old = pyarrow.array([key in beaten for key in self._key_values(old)], pyarrow.bool_())
+        keep_new = pyarrow.array([key not in beaten for key in new_keys], pyarrow.bool_())
+        keep_old = pyarrow.array([key in beaten for key in old_keys], pyarrow.bool_())
         return pyarrow.concat_tables([new.filter(keep_new), old.filter(keep_old)])
 
-    def _key_values(self, table: pyarrow.Table) -> list[tuple]:
-        return list(zip(*(pc.cast(table.column(c), pyarrow.string()).to_pylist() for c in self.key), strict=True))
+    def _keys(self, table: pyarrow.Table) -> list[UnitKey]:
+        """Each row's unit key (`()` for every row of an account-wide table)."""
+        return _tuples(table, self.columns) if self.columns else [()] * len(table)
 
-    def _keys(self, table: pyarrow.Table | None, rows: int | None = None):
-        if not self.columns:
-            return [()] * (rows if table is None else len(table))
-        values = [pc.cast(table.column(c), pyarrow.string()).to_pylist() for c in self.columns]
-        return list(zip(*values, strict=True))
+
+def _tuples(table: pyarrow.Table, columns: Sequence[str]) -> list[tuple[str, ...]]:
+    """The rows' values of `columns`, as text tuples (keys compare equal whatever type a column landed as)."""
+    return list(zip(*(pc.cast(table.column(c), pyarrow.string()).to_pylist() for c in columns), strict=True))
 
 
 def _conformed(table: pyarrow.Table, schema: pyarrow.Schema) -> pyarrow.Table:

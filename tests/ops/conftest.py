@@ -30,14 +30,18 @@ def ops_env(sim_config, tmp_path_factory):
     1/s limits); raw answers archived so replay has something to read."""
     with SimulatorServer(replace(sim_config, enforce_limits=False)) as sim, pytest.MonkeyPatch.context() as env:
         data = tmp_path_factory.mktemp("data")
-        env.delenv("DAGSTER_HOME", raising=False)
-        for name, value in {
-            "INC_API_BASE_URL": sim.base_url, "INC_API_KEY": sim.api_key, "INC_API_USER": sim.config.user,
-            "INC_PII_KEY": "test-pii-key", "INC_DATA_DIR": str(data), "INC_DEFAULT_RATE_PER_SECOND": "1000",
-            "INC_ARCHIVE_RAW": "true", "INC_SITES": "",
-        }.items():  # fmt: skip
-            env.setenv(name, value)
+        point_at(sim, data, env, INC_ARCHIVE_RAW="true", INC_SITES="")
         yield {"sim": sim, "data": data, "env": env}
+
+
+def point_at(sim, data, env: pytest.MonkeyPatch, **more: str) -> None:
+    """The environment of a deployment pointed at `sim`, landing under `data` (Dagster's state there too)."""
+    env.delenv("DAGSTER_HOME", raising=False)
+    for name, value in {
+        "INC_API_BASE_URL": sim.base_url, "INC_API_KEY": sim.api_key, "INC_API_USER": sim.config.user,
+        "INC_PII_KEY": "test-pii-key", "INC_DATA_DIR": str(data), "INC_DEFAULT_RATE_PER_SECOND": "1000", **more,
+    }.items():  # fmt: skip
+        env.setenv(name, value)
 
 
 @pytest.fixture(scope="package")

@@ -9,7 +9,7 @@ from inc_pipeline.cli import main
 from inc_pipeline.ops.run import EXIT_FAILED_UNITS
 from inc_pipeline.simulator import SimulatorServer
 
-from .conftest import LAST
+from .conftest import LAST, point_at
 
 pytestmark = pytest.mark.slow
 
@@ -25,12 +25,7 @@ def test_a_run_with_a_refusing_device_publishes_the_rest_and_exits_with_its_own_
     config = replace(plain, refusals=(("/device/apinfo", refused),))
     with SimulatorServer(config) as sim:
         data = tmp_path / "data"
-        for name, value in {
-            "INC_API_BASE_URL": sim.base_url, "INC_API_KEY": sim.api_key, "INC_API_USER": sim.config.user,
-            "INC_PII_KEY": "test-pii-key", "INC_DATA_DIR": str(data), "INC_DEFAULT_RATE_PER_SECOND": "1000",
-        }.items():  # fmt: skip
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("DAGSTER_HOME", raising=False)
+        point_at(sim, data, monkeypatch)
 
         code = main(["run", "--start", LAST.isoformat(), "--end", LAST.isoformat()])
         err = capsys.readouterr().err

@@ -14,7 +14,7 @@ from inc_pipeline import clock
 from inc_pipeline.cli import main
 from inc_pipeline.simulator import SimulatorServer
 
-from .conftest import RANGE, SNAPSHOT_STAMPS, assert_same_history, marts
+from .conftest import RANGE, SNAPSHOT_STAMPS, assert_same_history, marts, point_at
 
 pytestmark = pytest.mark.slow
 
@@ -29,12 +29,7 @@ def _running_from(start: datetime):
 
 def _run_at(start: datetime, sim_config, data, monkeypatch) -> tuple[dict, dict, datetime]:
     with SimulatorServer(replace(sim_config, enforce_limits=True)) as sim, clock.frozen(_running_from(start)):
-        for name, value in {
-            "INC_API_BASE_URL": sim.base_url, "INC_API_KEY": sim.api_key, "INC_API_USER": sim.config.user,
-            "INC_PII_KEY": "test-pii-key", "INC_DATA_DIR": str(data), "INC_DEFAULT_RATE_PER_SECOND": "1000",
-        }.items():  # fmt: skip
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("DAGSTER_HOME", raising=False)
+        point_at(sim, data, monkeypatch)
         assert main(["run", *RANGE]) == 0
         return marts(data), sim.stats(), clock.now()
 
