@@ -49,7 +49,7 @@ def _records(call: Call, d: DaySessions) -> list[dict]:
     site = call.world.sites[d.site_id]
     book = call.world.book(d.site_id)
     ac_ip = (192 << 24) | (168 << 16) | ((d.site_id % 250) << 8) | 1
-    aps = [(a.mac, f"apgroup-{d.site_id}-{n % 2}") for n, a in enumerate(site.aps)]
+    aps = [(site.radio_name_mac(n)[1], f"apgroup-{d.site_id}-{n % 2}") for n in range(site.radio_slots)]
     out = []
     book.prepare(d.client.tolist())
     site_id = d.site_id

@@ -26,6 +26,9 @@ USER_TYPES = np.array([1, 2, 6, 7, 8, 9, 10])
 NEW_SHARE_FIRST_DAY = 0.7  # on day 0 everyone is new; 70 % of sessions are distinct clients
 NEW_SHARE = 0.3
 CACHE_DAYS = 4096
+# Client books kept (about 2 KB a client, some hundreds of clients a site and month): a large account's every site
+# read for a week would otherwise hold 0.9 GB of them.
+CACHE_BOOKS = 64
 
 
 def day_index(date: dt.date) -> int:
@@ -48,7 +51,7 @@ class DaySessions:
     rx_mb: np.ndarray  # float64
     tx_mb: np.ndarray
     client: np.ndarray  # int64, per-site client number in order of first visit
-    ap: np.ndarray  # index into site.aps
+    ap: np.ndarray  # radio slot: index into site.aps, then the cloud APs (Site.slots_of)
     ssid: np.ndarray  # index into site.ssids
     user_type: np.ndarray
 
@@ -78,7 +81,11 @@ class World:
         book = self._books.get(site_id)
         if book is None:
             s = self.sites[site_id]
-            book = self._books.setdefault(site_id, ClientBook(self.config.seed, s.id, s.area_code, s.city, s.state))
+            book = ClientBook(self.config.seed, s.id, s.area_code, s.city, s.state)
+            with self._lock:
+                if len(self._books) >= CACHE_BOOKS:  # a book is rebuilt the same from the seed when asked again
+                    self._books.pop(next(iter(self._books)))
+                book = self._books.setdefault(site_id, book)
         return book
 
     def plan(self, site_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -99,3 +99,15 @@ def test_busy_port_through_the_real_entry_points(busy_port, entry):
     assert done.stderr.splitlines() == [
         f"inc-pipeline simulator: port {busy_port} on 127.0.0.1 is in use: choose another --port (0 picks a free one)"
     ]
+
+
+def test_profile_large_serves_the_large_account_and_sites_still_override(monkeypatch):
+    served = []
+    monkeypatch.setattr(sim_server, "serve", lambda config, port, host: served.append(config))
+    run_simulator_cli(["--port", "0", "--profile", "large", "--days", "7"])
+    run_simulator_cli(["--port", "0", "--profile", "large", "--sites", "200"])
+    run_simulator_cli(["--port", "0"])
+    large, smaller, small = served
+    assert (large.sites, large.days, large.nationwide, large.device_mix != ()) == (1500, 7, True, True)
+    assert (smaller.sites, smaller.days, smaller.nationwide) == (200, 30, True)
+    assert (small.sites, small.days, small.nationwide, small.device_mix) == (3, 30, False, ())

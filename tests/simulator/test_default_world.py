@@ -13,11 +13,12 @@ from .helpers import DAY_MS, call, day_ms, ok
 
 # sha256 of the answers below from seed 7, 3 sites, 30 days ending 2026-11-20, taken before the large profile
 # existed. A change here means every test and demo built on the default world now sees another world.
-DEFAULT_WORLD_FINGERPRINT = "82f293d0d5e02f24e7751f802813ca39895586433b5c94aa1b2268f76af2dc35"
+DEFAULT_WORLD_FINGERPRINT = "ef3f03413a48955217d33878e3c6d8e3c92f6bfd2aae65604da8d507f275a397"
 
 
 def default_world_answers(sim) -> list:
-    """Inventory, devices, client lists, interface flow, SSID MACs and day statistics of every site."""
+    """Inventory, devices, client lists, interface flow, SSID MACs, day statistics and authentications of every
+    site."""
     start = day_ms(sim.config.end_date - dt.timedelta(days=2))
     sites = ok(call(sim, "GET", "/user/shop"))
     ids = [s["shopId"] for s in sites]
@@ -40,6 +41,9 @@ def default_world_answers(sim) -> list:
         body = {"user": sim.config.user, "shops": [site["shopId"]], "startTime": start, "endTime": start + DAY_MS - 1}
         answers.append(ok(call(sim, "POST", "/stamonitor/getHistoryDayClientCount", body)))
         answers.append(ok(call(sim, "POST", "/stamonitor/getHistorySSIDData", body)))
+        auth = {"shop_id": [site["shopId"]], "begin_time": start, "end_time": start + DAY_MS - 1, "page_size": 5000,
+                "page_index": 1}  # fmt: skip
+        answers.append(ok(call(sim, "POST", "/api/o2oportal/getAuthUserInfo", auth)))
     return answers
 
 

@@ -111,10 +111,12 @@ def test_the_devices_client_lists_add_up_to_the_sites_sessions(large):
         names |= {r["clientMAC"] for r in history["histClientList"] + online["clientInfo"]}
         expected_ap_names = {a.name for a in site.aps} if device is site.device else {device.alias}
         assert {r["apName"] for r in history["histClientList"]} <= expected_ap_names
-    week = {"shop_id": [site.id], "begin_time": now - 7 * DAY_MS, "end_time": now, "page_size": 1, "page_index": 1}
+    week = {"shop_id": [site.id], "begin_time": now - 7 * DAY_MS, "end_time": now, "page_size": 5000, "page_index": 1}
     auth = ok(call(large, "POST", "/api/o2oportal/getAuthUserInfo", week))
     counts = stamonitor(large, "getHistoryDayClientCount", now - 7 * DAY_MS, now, shops=[site.id])
-    assert records == auth["total_count"] and len(names) == counts["total"]
+    assert records == auth["total_count"] == len(auth["auth_list"]) and len(names) == counts["total"]
+    radios = {a.mac for a in site.aps} | {c.mac for c in site.cloud_aps}
+    assert {r["ap_mac"] for r in auth["auth_list"]} == radios  # each authentication names its AP or cloud AP
 
 
 def test_the_controller_carries_the_sites_traffic_and_a_cloud_ap_its_clients(large):
