@@ -36,12 +36,12 @@ def trust_store(ca_bundle: str = "") -> str:
     path = ca_bundle.strip()
     try:
         ssl.create_default_context(cafile=path)
+    except ssl.SSLError:  # an OSError too: looked at first
+        raise CaBundleError(f"{CA_BUNDLE_SETTING}={path!r} holds no PEM certificate: set it to the PEM file of the "
+                            "CA that signed the API's certificate (-----BEGIN CERTIFICATE-----)") from None  # fmt: skip
     except OSError as exc:  # FileNotFoundError, PermissionError, IsADirectoryError
         raise CaBundleError(f"{CA_BUNDLE_SETTING}={path!r} cannot be read ({exc.strerror or exc}): set it to the "
                             "PEM file of the CA that signed the API's certificate, or unset it") from None  # fmt: skip
-    except ssl.SSLError:
-        raise CaBundleError(f"{CA_BUNDLE_SETTING}={path!r} holds no PEM certificate: set it to the PEM file of the "
-                            "CA that signed the API's certificate (-----BEGIN CERTIFICATE-----)") from None  # fmt: skip
     return path
 
 

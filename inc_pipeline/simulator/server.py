@@ -20,9 +20,9 @@ from .context import Call
 from .errors import ApiError, bad_parameter, disabled_key, invalid_key, not_found, too_frequent
 from .faults import Faults, spoil
 from .limits import Limits
-from .list_wrapper import check_list_wrapper, wrapped
+from .list_wrapper import LIST_WRAPPERS, check_list_wrapper, wrapped
 from .routes import ROUTES
-from .tls import TlsFiles, handshake, server_context
+from .tls import TlsFiles, add_tls_arguments, handshake, server_context, tls_of
 from .world import EPOCH, World
 
 ADMIN_PREFIX = "/__sim/"
@@ -286,7 +286,7 @@ def _bind_error(error: OSError, host: str, port: int) -> str | None:
 
 def run_simulator_cli(argv: list[str] | None = None) -> None:
     """`inc-pipeline simulator --port 8000 [--profile small|large] [--seed N] [--sites N] [--days N] [--end-date D]
-    [--no-limits]`."""
+    [--no-limits] [--list-wrapper rowcount] [--tls | --tls-cert FILE --tls-key FILE]`."""
     parser = OneLineParser(prog="inc-pipeline simulator", description=__doc__)
     parser.add_argument("--port", type=whole_number(0, 65535, "; 0 picks a free one"), default=8000)
     parser.add_argument(
@@ -302,11 +302,14 @@ def run_simulator_cli(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", choices=("small", "large"), default="small",
                         help="small: 3 sites, a controller each; large: 1,500 sites in a region tree, about 6,000 "
                              "devices of four types (docs/simulator.md)")  # fmt: skip
+    parser.add_argument("--list-wrapper", choices=LIST_WRAPPERS, default="none",
+                        help="rowcount: every list answer as data: {rowCount, data: [...]}")  # fmt: skip
+    add_tls_arguments(parser)
     args = parser.parse_args(argv)
     shape = {name: value for name, value in (("sites", args.sites), ("days", args.days)) if value is not None}
     config = SimulatorConfig.profile(
         args.profile, seed=args.seed, api_key=args.api_key, **shape,
-        auth_per_site_day=args.auth_per_site_day, enforce_limits=not args.no_limits,
+        auth_per_site_day=args.auth_per_site_day, enforce_limits=not args.no_limits, list_wrapper=args.list_wrapper,
     )  # fmt: skip
     if args.end_date:
         config = replace(config, end_date=args.end_date)
@@ -317,10 +320,11 @@ def run_simulator_cli(argv: list[str] | None = None) -> None:
     if config.days > room:
         parser.error(f"--days {config.days} ending {config.end_date} would start before 1970-01-01: "
                      f"use --days {room} or fewer, or a later --end-date")  # fmt: skip
-    try:
-        serve(config, port=args.port, host=args.host)
-    except OSError as error:
-        message = _bind_error(error, args.host, args.port)
-        if message is None:
-            raise
-        parser.exit(2, f"{parser.prog}: {message}\n")
+    with tls_of(args, parser) as tls:
+        try:
+            serve(config, port=args.port, host=args.host, tls=tls)
+        except OSError as error:
+            message = _bind_error(error, args.host, args.port)
+            if message is None:
+                raise
+            parser.exit(2, f"{parser.prog}: {message}\n")

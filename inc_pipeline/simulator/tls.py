@@ -6,7 +6,11 @@ at a private CA's, and the pipeline verifies the simulator as it verifies any ht
 
 from __future__ import annotations
 
+import argparse
 import ssl
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,10 +50,10 @@ def server_context(tls: TlsFiles) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     try:
         context.load_cert_chain(tls.cert, tls.key)
+    except ssl.SSLError as exc:  # an OSError too: looked at first
+        raise ValueError(f"{tls.cert} and {tls.key} are not a PEM certificate and its key ({exc.reason})") from None
     except OSError as exc:
         raise ValueError(f"cannot read the TLS certificate or key ({exc.strerror or exc}: {exc.filename})") from None
-    except ssl.SSLError as exc:
-        raise ValueError(f"{tls.cert} and {tls.key} are not a PEM certificate and its key ({exc.reason})") from None
     return context
 
 
@@ -63,3 +67,37 @@ def handshake(connection) -> bool:
     except (ssl.SSLError, OSError):
         return False
     return True
+
+
+def add_tls_arguments(parser: argparse.ArgumentParser) -> None:
+    """The simulator CLI's https flags."""
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="https with a throwaway CA (its ca.pem printed, for INC_CA_BUNDLE; removed on exit)",
+    )
+    parser.add_argument("--tls-cert", type=Path, help="https with this certificate chain (PEM); needs --tls-key")
+    parser.add_argument("--tls-key", type=Path, help="the private key (PEM) of --tls-cert")  # fmt: skip
+
+
+@contextmanager
+def tls_of(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Iterator[TlsFiles | None]:
+    """The TLS files the flags ask for (None: plain http); a throwaway CA's live while the server runs."""
+    given = (args.tls_cert, args.tls_key)
+    if any(given) and not all(given):
+        parser.error("--tls-cert and --tls-key go together: give both, or --tls for a throwaway CA")
+    if all(given) and args.tls:
+        parser.error("--tls makes its own certificate: leave out --tls-cert and --tls-key, or --tls")
+    if all(given):
+        files = TlsFiles(args.tls_cert, args.tls_key)
+        try:
+            server_context(files)
+        except ValueError as error:
+            parser.error(str(error))
+        yield files
+    elif args.tls:
+        with tempfile.TemporaryDirectory(prefix="inc-simulator-tls-") as directory:
+            hosts = LOOPBACK_NAMES if args.host in ("127.0.0.1", "0.0.0.0") else (*LOOPBACK_NAMES, args.host)
+            yield throwaway_tls(Path(directory), hosts)
+    else:
+        yield None

@@ -112,3 +112,30 @@ def test_caller_params_reach_every_call_without_overriding_the_requests_own(scri
                                      "locale": "en", "shopIds": "not-this"}  # fmt: skip
     assert post_devices["body"] == {"shopIds": ["1"]}  # a body field of that name: not in the query string
     assert post_devices["query"] == {"user_name": "ana", "locale": "en", "devSN": "not-this"}
+
+
+def test_an_untrusted_https_api_is_one_line_and_not_retried(tmp_path):
+    import trustme
+
+    from inc_pipeline.client import IncClient, TransportError
+    from inc_pipeline.simulator import SimulatorConfig, SimulatorServer
+    from inc_pipeline.simulator.tls import throwaway_tls
+
+    tls = throwaway_tls(tmp_path / "tls")
+    with SimulatorServer(SimulatorConfig(sites=1, enforce_limits=False), tls=tls) as sim:
+        with IncClient(sim.base_url, sim.api_key, state_dir=tmp_path / "a", max_retries=3) as client:
+            with pytest.raises(TransportError) as caught:
+                client.call(endpoint("user_shops"))
+            assert (client.stats["user_shops"].calls, client.stats["user_shops"].retries) == (1, 0)
+        other_ca = tmp_path / "other.pem"
+        trustme.CA().cert_pem.write_to_path(str(other_ca))
+        with IncClient(sim.base_url, sim.api_key, state_dir=tmp_path / "b", ca_bundle=str(other_ca)) as client:
+            with pytest.raises(TransportError) as other:
+                client.call(endpoint("user_shops"))
+        with IncClient(sim.base_url, sim.api_key, state_dir=tmp_path / "c", ca_bundle=str(tls.ca)) as client:
+            assert len(list(client.records(endpoint("user_shops")))) == 1
+        assert sim.stats()["requests"] == {"/user/shop": 1}  # the two refusals never reached the API
+    line = str(caught.value)
+    assert line.startswith("user_shops: the API at https://127.0.0.1:") and "set INC_CA_BUNDLE" in line
+    assert "\n" not in line and sim.api_key not in line and not caught.value.transient
+    assert f"INC_CA_BUNDLE='{other_ca}' does not trust" in str(other.value)
