@@ -139,3 +139,21 @@ def test_an_untrusted_https_api_is_one_line_and_not_retried(tmp_path):
     assert line.startswith("user_shops: the API at https://127.0.0.1:") and "set INC_CA_BUNDLE" in line
     assert "\n" not in line and sim.api_key not in line and not caught.value.transient
     assert f"INC_CA_BUNDLE='{other_ca}' does not trust" in str(other.value)
+
+
+def test_a_large_wrapped_page_is_still_read_into_columns():
+    import json
+
+    from inc_pipeline.client.columnar import COLUMNAR_MIN_BYTES, ColumnarRecords
+    from inc_pipeline.client.envelope import Answer, unwrap
+    from inc_pipeline.client.records import wire_records_paths
+
+    auth = endpoint("auth_history")
+    records = [{"user_mac": f"aa:bb:cc:dd:{n // 256:02x}:{n % 256:02x}", "shop_id": 1, "access_start_time": n}
+               for n in range(COLUMNAR_MIN_BYTES // 60)]  # fmt: skip
+    content = json.dumps({"code": 0, "message": "", "data": {"rowCount": len(records), "data": records}}).encode()
+    assert len(content) > COLUMNAR_MIN_BYTES
+    data = unwrap("auth_history", Answer(200, {}, content), secret="k", quota_resets_at=lambda: None,
+                  records_paths=wire_records_paths(auth))  # fmt: skip
+    read = records_of(auth, data)
+    assert isinstance(read, ColumnarRecords) and read.columns is not None and list(read) == records
