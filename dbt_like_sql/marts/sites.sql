@@ -9,6 +9,8 @@ final as (
         site_name,
         scenario_name,
         province,
+        region,
+        state,
         city,
         area,
         address,

@@ -10,6 +10,8 @@ renamed as (
         cast("shopName" as varchar) as site_name,
         cast("userName" as varchar) as account_name,
         cast(province as varchar) as province,
+        cast(region as varchar) as region,
+        cast(state as varchar) as state,
         cast(city as varchar) as city,
         cast(area as varchar) as area,
         cast(address as varchar) as address,

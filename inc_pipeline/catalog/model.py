@@ -61,6 +61,9 @@ class Shape(StrEnum):
     SERIES = "series"  # list of points in time -> one row per point
     STRINGS = "strings"  # list of bare strings (client MACs) -> one row each, column `value`
     TOP_BOTTOM = "top_bottom"  # {top5: [...], bottom5: [...]} -> one row per entry with column `rank_group`
+    # the region tree (children -> states -> cities -> shopsInfo) -> one row per site, with region, state and city
+    # (client/site_tree.py); a flat list of sites -> one row each, as LIST
+    SITE_TREE = "site_tree"
 
 
 @dataclass(frozen=True)

@@ -72,10 +72,12 @@ class ColumnarRecords(Sequence):
         return {field.name: column for field, column in zip(self._array.type, self._array.flatten(), strict=True)}
 
 
-def parse_columnar(content: bytes, records_path: tuple[str, ...]) -> dict | None:
-    """The JSON object in `content` with the list at `records_path` as ColumnarRecords, or None when the answer
-    is small, not one object, or holds anything whose Python form the columns would not give back exactly."""
-    if len(content) < COLUMNAR_MIN_BYTES or not records_path or not _OBJECT_START.match(content):
+def parse_columnar(content: bytes, *records_paths: tuple[str, ...]) -> dict | None:
+    """The JSON object in `content` with the list at the first of `records_paths` it has as ColumnarRecords, or
+    None when the answer is small, not one object, or holds anything whose Python form the columns would not give
+    back exactly."""
+    records_paths = tuple(path for path in records_paths if path)
+    if len(content) < COLUMNAR_MIN_BYTES or not records_paths or not _OBJECT_START.match(content):
         return None
     options = pa_json.ReadOptions(use_threads=False, block_size=len(content) + 1)  # one block: the whole object
     try:
@@ -88,7 +90,8 @@ def parse_columnar(content: bytes, records_path: tuple[str, ...]) -> dict | None
         table.validate(full=True)  # the reader lets invalid UTF-8 through, which orjson refuses
     except pa.ArrowInvalid:
         return None
-    return _python(table.to_struct_array().combine_chunks(), records_path)
+    row = table.to_struct_array().combine_chunks()
+    return next((body for path in records_paths if (body := _python(row, path)) is not None), None)
 
 
 def _python(row: pa.StructArray, records_path: tuple[str, ...]) -> dict | None:

@@ -53,18 +53,18 @@ def unwrap(
     *,
     secret: str,
     quota_resets_at: Callable[[], datetime],
-    records_path: tuple[str, ...] = (),
+    records_paths: tuple[tuple[str, ...], ...] = (),
 ) -> Any:
     """The `data` of a successful answer; any failure raises the matching ApiError subclass.
 
-    `records_path` (from the top of the body) says where the records are: a large answer's records there are
+    `records_paths` (from the top of the body) say where the records may be: a large answer's records there are
     read straight into columns (`columnar.py`), when that gives exactly what orjson would."""
     status = response.status
     try:
         content = redact_bytes(response.content, secret)
         # orjson parses a 5,000-record page five times faster than json; what it refuses (NaN, integers
         # beyond 64 bits, broken JSON) goes through json, which accepts the first two and words the last.
-        body = parse_columnar(content, records_path)
+        body = parse_columnar(content, *records_paths)
         if body is None:
             body = orjson.loads(content)
     except orjson.JSONDecodeError:

@@ -126,3 +126,12 @@ class TransportError(ApiError):
 
     def kind(self) -> str:
         return "transport failure"
+
+
+class TlsError(TransportError):
+    """The https API's certificate is not trusted (or the host does not speak TLS): retrying cannot help."""
+
+    transient = False
+
+    def _line(self) -> str:
+        return f"{self.endpoint_id}: {self.message}"  # the message (tls.describe_failure) says what to do

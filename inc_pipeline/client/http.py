@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import logging
-import os
 import random
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
 from inc_pipeline.catalog.model import Endpoint
 
+from .caller_params import merged_query
 from .envelope import Answer, redact, unwrap
-from .errors import ApiError, InvalidKeyError, QuotaExhaustedError, ThrottledError, TransportError
+from .errors import ApiError, InvalidKeyError, QuotaExhaustedError, ThrottledError, TlsError, TransportError
 from .pacing import NoPacing, RateLimiter
 from .pagination import Page, iter_pages
 from .quota import QuotaLedger
+from .records import wire_records_paths
 from .stats import ClientStats
+from .tls import describe_failure, trust_store
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,8 @@ class IncClient:
         rate_margin: float = 0.02,  # 20 ms of a 1/s slot, for clocks: scheduling delays are covered by the turn
         paced: bool = True,
         quota_timezone: str = "UTC",
+        ca_bundle: str = "",  # INC_CA_BUNDLE: the PEM file of a private CA the https API's certificate is signed by
+        query: dict[str, str] | None = None,  # INC_API_QUERY_PARAMS: sent in the query string of every call
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -62,7 +67,9 @@ class IncClient:
         self.limiter = RateLimiter(Path(state_dir), margin=rate_margin) if paced else NoPacing()
         self.quota = QuotaLedger(Path(state_dir), timezone=quota_timezone)
         self.stats = ClientStats()
-        self._session = session or _session_for(self.base_url)
+        self.ca_bundle = ca_bundle
+        self.caller_query = dict(query or {})
+        self._session = session or _session_for(self.base_url, ca_bundle)
         self._owns_session = session is None
 
     def __repr__(self) -> str:
@@ -118,11 +125,13 @@ class IncClient:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _split(self, endpoint: Endpoint, params: dict | None, query: dict | None) -> tuple[dict | None, dict]:
+        """(JSON body or None, query string) of a request; the caller parameters (INC_API_QUERY_PARAMS) join the
+        query string, never over a field the request carries itself."""
         fields = {**endpoint.fixed_params, **(params or {})}
         if endpoint.method.upper() == "GET":
-            return None, {**fields, **(query or {})}
+            return None, merged_query({**fields, **(query or {})}, None, self.caller_query)
         in_query = {name: fields.pop(name) for name in endpoint.query_params if name in fields}
-        return fields, {**in_query, **(query or {})}
+        return fields, merged_query({**in_query, **(query or {})}, fields, self.caller_query)
 
     def _attempt(self, endpoint: Endpoint, body: dict | None, query: dict) -> Any:
         """Send once: reserve a quota slot (if any), take the path's pacing turn, then read the answer."""
@@ -137,7 +146,7 @@ class IncClient:
         try:
             return unwrap(
                 endpoint.id, response, secret=self._api_key, quota_resets_at=self.quota.resets_at,
-                records_path=("data", *endpoint.records_path) if endpoint.records_path else (),
+                records_paths=wire_records_paths(endpoint),
             )  # fmt: skip
         except QuotaExhaustedError:
             if per_day:
@@ -161,6 +170,10 @@ class IncClient:
                 # In large reads: requests' own (10 KiB at a time) took ~7 ms of a 4 MB page of authentications.
                 content = b"".join(response.iter_content(READ_CHUNK_BYTES))
             return Answer(response.status_code, response.headers, content)
+        except requests.exceptions.SSLError as exc:
+            where = urlsplit(self.base_url)
+            origin = f"{where.scheme}://{where.hostname}:{where.port or 443}"
+            raise TlsError(endpoint.id, None, describe_failure(exc, origin, self.ca_bundle)) from None
         except requests.Timeout as exc:
             raise TransportError(endpoint.id, None, f"no answer within {self.timeout} s") from exc
         except requests.RequestException as exc:
@@ -200,15 +213,14 @@ def usable_header_name(name: str) -> str:
 _HEADER_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~]+")
 
 
-def _session_for(base_url: str) -> requests.Session:
-    """A session that reads the environment's proxy and CA-bundle settings once, not on every request.
+def _session_for(base_url: str, ca_bundle: str = "") -> requests.Session:
+    """A session that reads the environment's proxy and CA-bundle settings once, not on every request, and
+    verifies https against `tls.trust_store` (INC_CA_BUNDLE, else the environment's bundle, else requests').
 
     requests re-reads them (and ~/.netrc) per call unless told not to: two scans of os.environ per request,
     about a fifth of a small request's CPU. Our auth is the key header, so .netrc has nothing to add."""
     session = requests.Session()
     session.trust_env = False
     session.proxies.update(requests.utils.get_environ_proxies(base_url))
-    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    if bundle:
-        session.verify = bundle
+    session.verify = trust_store(ca_bundle)
     return session

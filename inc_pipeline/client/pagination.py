@@ -15,7 +15,7 @@ from typing import Any
 from inc_pipeline.catalog.model import Endpoint, Pagination
 
 from . import protocol
-from .records import records_of
+from .records import is_bare_list, records_of
 
 log = logging.getLogger(__name__)
 
@@ -106,13 +106,13 @@ def _cursor(fetch: Fetch, endpoint: Endpoint, params: dict) -> Iterator[Page]:
     for number in _counting():
         data = fetch(request, {})
         records = records_of(endpoint, data)
-        if isinstance(data, list) and len(records) == size and len(params.get(endpoint.site_field) or ()) > 1:
+        if is_bare_list(data) and len(records) == size and len(params.get(endpoint.site_field) or ()) > 1:
             yield from _in_halves(fetch, endpoint, params, len(records))
             return
         if _stalled(endpoint, records, seen):
             return
         yield Page(records, data, number)
-        if isinstance(data, list):
+        if is_bare_list(data):
             return  # several sites answer a bare list, no cursor and no totalPage: the whole answer (manual)
         total_pages = total_of(data, (total_field, *protocol.TOTAL_PAGE_KEYS))
         if len(records) < size or (total_pages is not None and number >= total_pages):

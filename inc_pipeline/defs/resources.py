@@ -15,6 +15,7 @@ from dagster import ConfigurableResource, EnvVar
 
 from inc_pipeline import clock
 from inc_pipeline.client import DEFAULT_RATE_PER_SECOND, IncClient
+from inc_pipeline.client.caller_params import parse_query_params
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.budget import DEFAULT_WALL_HOURS
 from inc_pipeline.landing.privacy import DEFAULT_POLICY, POLICIES
@@ -51,6 +52,8 @@ class IncApiResource(ConfigurableResource):
     quota_timezone: str = "UTC"
     max_retries: int = 5  # the client's own retries of a transient error, before the asset's RetryPolicy
     backoff_base: float = 0.5  # seconds, doubled per client retry
+    ca_bundle: str = ""  # INC_CA_BUNDLE: PEM file of the private CA an https API's certificate is signed by
+    query_params: str = ""  # INC_API_QUERY_PARAMS: name=value pairs sent on every call (user_name, locale)
 
     def client(self, state_dir: Path) -> IncClient:
         """A paced client; pacing and quota state live in `state_dir`, shared by every run on this machine."""
@@ -72,6 +75,8 @@ class IncApiResource(ConfigurableResource):
             quota_timezone=self.quota_timezone,
             max_retries=self.max_retries,
             backoff_base=self.backoff_base,
+            ca_bundle=self.ca_bundle,
+            query=parse_query_params(self.query_params),
         )
 
     def account_user(self) -> str:
@@ -227,6 +232,8 @@ def resources_from_env() -> dict:
             header_name=_env("INC_API_HEADER", "apikey"),
             default_rate_per_second=default_rate_from_env(),
             quota_timezone=quota_timezone_from_env(),
+            ca_bundle=_env("INC_CA_BUNDLE", ""),
+            query_params=_env("INC_API_QUERY_PARAMS", ""),
         ),
         "settings": PipelineSettings(
             data_dir=_env("INC_DATA_DIR", "data"),

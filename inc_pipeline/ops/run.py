@@ -259,6 +259,8 @@ def deferred_lines(result) -> list[str]:
 
 def _preflight() -> None:
     """Fail before launching when a setting is missing or the API cannot be reached, in one line."""
+    from inc_pipeline.client.caller_params import parse_query_params
+    from inc_pipeline.client.tls import trust_store
     from inc_pipeline.defs.resources import (
         archive_raw_from_env,
         default_rate_from_env,
@@ -268,6 +270,8 @@ def _preflight() -> None:
 
     for read in (default_rate_from_env, lookback_days_from_env, archive_raw_from_env, quota_timezone_from_env):
         read()  # each refuses a value it cannot use with its own one line (the resources read them later)
+    parse_query_params(os.environ.get("INC_API_QUERY_PARAMS", ""))
+    trust_store(os.environ.get("INC_CA_BUNDLE", ""))
     base_url = os.environ.get("INC_API_BASE_URL") or "http://inccloud-api.intelbras.com.br:8000"
     if not os.environ.get("INC_PII_KEY"):
         raise UserError("INC_PII_KEY is not set: export a long random secret (see .env.example), "
@@ -282,7 +286,8 @@ def _preflight() -> None:
 
 
 def _check_reachable(base_url: str, timeout: float = 5.0) -> None:
-    """A TCP connection to the API host, so an unreachable API fails in seconds instead of after retries."""
+    """A TCP connection to the API host (and, over https, a verified TLS handshake), so an unreachable or untrusted
+    API fails in seconds instead of after retries."""
     not_a_url = f"INC_API_BASE_URL {base_url!r} is not an http(s) URL: use e.g. http://host:8000 or `simulator`"
     try:
         parts = urlsplit(base_url)
@@ -296,6 +301,10 @@ def _check_reachable(base_url: str, timeout: float = 5.0) -> None:
     except OSError as exc:
         raise UserError(f"the API at {parts.scheme}://{parts.hostname}:{port} is unreachable ({exc.strerror or exc}):"
                         " check INC_API_BASE_URL and the network") from None  # fmt: skip
+    if parts.scheme == "https":  # its certificate, verified as every request will verify it
+        from inc_pipeline.client.tls import check_certificate
+
+        check_certificate(parts.hostname, port, os.environ.get("INC_CA_BUNDLE", ""), timeout=timeout)
 
 
 def _first_failure(result) -> str:

@@ -91,6 +91,8 @@ class SimulatorConfig:
     # Sites spread over 46 cities of every Brazilian state and region (bigger cities more) instead of going round
     # the small world's eight (places.py).
     nationwide: bool = False
+    # "rowcount": every list answer in the platform's other layout, data: {rowCount, data: [...]} (list_wrapper.py).
+    list_wrapper: str = "none"
 
     @classmethod
     def profile(cls, name: str, **overrides) -> SimulatorConfig:

@@ -14,15 +14,28 @@ HISTORY_DAYS = 7  # historyclients covers sessions that started in the last 7 da
 NEGO_RATES = ("144Mbps", "300Mbps", "433.3Mbps", "866.7Mbps", "1201Mbps")
 
 
-def user_shops(call: Call) -> list[dict]:
-    """GET /user/shop: the account's sites, shopId as an int (field-notes)."""
+def user_shops(call: Call) -> list[dict] | dict:
+    """GET /user/shop: the account's sites, shopId as an int (field-notes); with `nesting=true`, the region tree
+    public clients ask for: {userName, children: [region {name, states: [state {name, cities: [city {name,
+    shopsInfo: [the flat list's records]}]}]}]}, in the order the account lists its sites."""
     user = call.world.config.user
-    return [
+    sites = call.world.sites.values()
+    records = [
         {"userName": user, "shopName": s.name, "shopId": s.id, "province": s.province, "city": s.city,
          "area": s.area, "address": s.address, "phone": s.phone, "scenarioName": s.scenario,
          "columns": [{"name": n, "value": v} for n, v in s.labels]}
-        for s in call.world.sites.values()
+        for s in sites
     ]  # fmt: skip
+    if str(call.param("nesting", "")).lower() != "true":
+        return records
+    tree: dict = {}
+    for site, record in zip(sites, records, strict=True):
+        tree.setdefault(site.region, {}).setdefault(site.state, {}).setdefault(site.city, []).append(record)
+    return {"userName": user, "children": [
+        {"name": region, "states": [
+            {"name": state, "cities": [{"name": city, "shopsInfo": shops} for city, shops in cities.items()]}
+            for state, cities in states.items()]}
+        for region, states in tree.items()]}  # fmt: skip
 
 
 def shop_devices(call: Call) -> list[dict]:

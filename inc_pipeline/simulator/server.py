@@ -8,6 +8,7 @@ import random
 import socket
 import threading
 import time
+from collections import Counter
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -19,10 +20,15 @@ from .context import Call
 from .errors import ApiError, bad_parameter, disabled_key, invalid_key, not_found, too_frequent
 from .faults import Faults, spoil
 from .limits import Limits
+from .list_wrapper import LIST_WRAPPERS, check_list_wrapper, wrapped
 from .routes import ROUTES
+from .tls import TlsFiles, add_tls_arguments, handshake, server_context, tls_of
 from .world import EPOCH, World
 
 ADMIN_PREFIX = "/__sim/"
+# Query parameters public clients send on every call (field-notes); none changes an answer. Counted per path and
+# value (`caller_params` in the stats), so a test can see they arrived on every call.
+CALLER_PARAMS = ("user_name", "locale")
 
 
 class SimulatorApp:
@@ -33,6 +39,9 @@ class SimulatorApp:
         self.world = World(config)
         self.limits = Limits(config.enforce_limits, config.quota_timezone)
         self.faults = Faults(config.faults)
+        self.list_wrapper = check_list_wrapper(config.list_wrapper)
+        self.caller_params: Counter = Counter()  # (path, "name=value") -> requests that carried it
+        self._lock = threading.Lock()
 
     def answer(self, method: str, target: str, headers, raw_body: bytes) -> tuple[int, bytes, str | None]:
         """(HTTP status, body, fault) of one API request; fault is a transport fault for the server to apply."""
@@ -41,6 +50,8 @@ class SimulatorApp:
         if route is None:
             return _json(not_found(url.path))
         self.limits.count(url.path)
+        query = dict(parse_qsl(url.query))
+        self._count_caller_params(url.path, query)
         fault = self.faults.draw()
         if fault:
             self.limits.faults[fault] += 1
@@ -54,20 +65,40 @@ class SimulatorApp:
             if key != self.config.api_key:
                 raise invalid_key()
             self.limits.check(key, url.path)
-            call = Call(self.world, self.faults, method, url.path, dict(parse_qsl(url.query)), _body(raw_body),
-                        fault=fault)  # fmt: skip
+            call = Call(self.world, self.faults, method, url.path, query, _body(raw_body), fault=fault)
             data = route(call)
         except ApiError as error:
             return (*_json(error)[:2], fault)
         if fault in ("schema_drift", "bad_values"):
             data = spoil(data, fault, random.Random(self.faults.rng_value()))
+        if self.list_wrapper == "rowcount":
+            data = wrapped(url.path, data)
         body = json.dumps({"code": 0, "message": "success", "data": data}, ensure_ascii=False).encode()
         return 200, body, fault
+
+    def _count_caller_params(self, path: str, query: dict) -> None:
+        with self._lock:
+            self.caller_params.update((path, f"{name}={query[name]}") for name in CALLER_PARAMS if name in query)
+
+    def stats(self) -> dict:
+        """The counters of GET /__sim/stats."""
+        with self._lock:
+            seen: dict[str, dict[str, int]] = {}
+            for (path, pair), n in self.caller_params.items():
+                seen.setdefault(path, {})[pair] = n
+        return {**self.limits.snapshot(), "caller_params": seen, "fault_config": self.faults.config.to_dict()}
+
+    def reset(self) -> None:
+        """Forget counters, rate-limit and quota state, and the late-record reads."""
+        self.limits.reset()
+        with self._lock:
+            self.caller_params.clear()
+        self.faults.configure(self.faults.config)
 
     def admin(self, method: str, path: str, raw_body: bytes) -> tuple[int, bytes]:
         """GET /__sim/stats, POST /__sim/faults, POST /__sim/reset: no key, never faulted."""
         if (method, path) == ("GET", "/__sim/stats"):
-            return 200, json.dumps({**self.limits.snapshot(), "fault_config": self.faults.config.to_dict()}).encode()
+            return 200, json.dumps(self.stats()).encode()
         if (method, path) == ("POST", "/__sim/faults"):
             try:
                 self.faults.configure(FaultConfig.from_dict(json.loads(raw_body or b"{}")))
@@ -75,8 +106,7 @@ class SimulatorApp:
                 return 400, json.dumps({"error": str(error)}).encode()
             return 200, json.dumps(self.faults.config.to_dict()).encode()
         if (method, path) == ("POST", "/__sim/reset"):
-            self.limits.reset()
-            self.faults.configure(self.faults.config)
+            self.reset()
             return 200, b'{"reset": true}'
         return _json(not_found(path))[:2]
 
@@ -141,6 +171,14 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def finish_request(self, request, client_address) -> None:
+        if handshake(request):  # https: a client that does not trust the certificate hangs up, quietly
+            super().finish_request(request, client_address)
+
+
 class SimulatorServer:
     """The simulator on 127.0.0.1 in a background thread; a context manager.
 
@@ -148,18 +186,25 @@ class SimulatorServer:
     ...     requests.get(sim.base_url + "/user/shop", headers={"apikey": sim.api_key})
     """
 
-    def __init__(self, config: SimulatorConfig | None = None, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, config: SimulatorConfig | None = None, port: int = 0, host: str = "127.0.0.1", tls: TlsFiles | None = None
+    ) -> None:
         self.config = config or SimulatorConfig()
         self.app = SimulatorApp(self.config)
+        self.tls = tls  # https with this certificate and key; plain http when None
+        context = server_context(tls) if tls else None  # before binding: a bad file fails without holding the port
         handler = type("SimHandler", (_Handler,), {"app": self.app})
-        self._httpd = ThreadingHTTPServer((host, port), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _HttpServer((host, port), handler)
+        if context is not None:
+            # The handshake is each connection's own thread's (tls.handshake), not the accepting loop's.
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True,
+                                                     do_handshake_on_connect=False)  # fmt: skip
         self._thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     @property
     def api_key(self) -> str:
@@ -192,7 +237,7 @@ class SimulatorServer:
 
     def stats(self) -> dict:
         """The counters of GET /__sim/stats."""
-        return {**self.app.limits.snapshot(), "fault_config": self.app.faults.config.to_dict()}
+        return self.app.stats()
 
     def set_faults(self, faults: FaultConfig | dict | None = None, **fields) -> None:
         """Replace the fault configuration (a FaultConfig, its dict, or keyword fields); None turns faults off."""
@@ -202,14 +247,15 @@ class SimulatorServer:
 
     def reset(self) -> None:
         """Forget counters, rate-limit and quota state, and the late-record reads."""
-        self.app.limits.reset()
-        self.app.faults.configure(self.app.faults.config)
+        self.app.reset()
 
 
-def serve(config: SimulatorConfig, port: int = 8000, host: str = "127.0.0.1") -> None:
+def serve(config: SimulatorConfig, port: int = 8000, host: str = "127.0.0.1", tls: TlsFiles | None = None) -> None:
     """Run the simulator in the foreground until interrupted."""
-    server = SimulatorServer(config, port=port, host=host)
+    server = SimulatorServer(config, port=port, host=host, tls=tls)
     print(f"INC Cloud simulator at {server.base_url}  apikey: {config.api_key}  user: {config.user}", flush=True)
+    if tls is not None and tls.ca is not None:
+        print(f"its certificate is signed by a throwaway CA: INC_CA_BUNDLE={tls.ca}", flush=True)
     print(f"sites {list(server.world.sites)}  days {config.start_date}..{config.end_date}", flush=True)
     try:
         server._httpd.serve_forever()
@@ -240,7 +286,7 @@ def _bind_error(error: OSError, host: str, port: int) -> str | None:
 
 def run_simulator_cli(argv: list[str] | None = None) -> None:
     """`inc-pipeline simulator --port 8000 [--profile small|large] [--seed N] [--sites N] [--days N] [--end-date D]
-    [--no-limits]`."""
+    [--no-limits] [--list-wrapper rowcount] [--tls | --tls-cert FILE --tls-key FILE]`."""
     parser = OneLineParser(prog="inc-pipeline simulator", description=__doc__)
     parser.add_argument("--port", type=whole_number(0, 65535, "; 0 picks a free one"), default=8000)
     parser.add_argument(
@@ -256,11 +302,14 @@ def run_simulator_cli(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", choices=("small", "large"), default="small",
                         help="small: 3 sites, a controller each; large: 1,500 sites in a region tree, about 6,000 "
                              "devices of four types (docs/simulator.md)")  # fmt: skip
+    parser.add_argument("--list-wrapper", choices=LIST_WRAPPERS, default="none",
+                        help="rowcount: every list answer as data: {rowCount, data: [...]}")  # fmt: skip
+    add_tls_arguments(parser)
     args = parser.parse_args(argv)
     shape = {name: value for name, value in (("sites", args.sites), ("days", args.days)) if value is not None}
     config = SimulatorConfig.profile(
         args.profile, seed=args.seed, api_key=args.api_key, **shape,
-        auth_per_site_day=args.auth_per_site_day, enforce_limits=not args.no_limits,
+        auth_per_site_day=args.auth_per_site_day, enforce_limits=not args.no_limits, list_wrapper=args.list_wrapper,
     )  # fmt: skip
     if args.end_date:
         config = replace(config, end_date=args.end_date)
@@ -271,10 +320,11 @@ def run_simulator_cli(argv: list[str] | None = None) -> None:
     if config.days > room:
         parser.error(f"--days {config.days} ending {config.end_date} would start before 1970-01-01: "
                      f"use --days {room} or fewer, or a later --end-date")  # fmt: skip
-    try:
-        serve(config, port=args.port, host=args.host)
-    except OSError as error:
-        message = _bind_error(error, args.host, args.port)
-        if message is None:
-            raise
-        parser.exit(2, f"{parser.prog}: {message}\n")
+    with tls_of(args, parser) as tls:
+        try:
+            serve(config, port=args.port, host=args.host, tls=tls)
+        except OSError as error:
+            message = _bind_error(error, args.host, args.port)
+            if message is None:
+                raise
+            parser.exit(2, f"{parser.prog}: {message}\n")

@@ -42,13 +42,14 @@ def landed_already(lake: Lake, endpoint: Endpoint, days: list[date]) -> bool:
 
 def extract_all(
     base_url: str, api_key: str, user: str, data_dir: Path, days: list[date], *,
-    rate: float = 1000.0, resume: bool = False, pii_key: bytes = PII_KEY,
+    rate: float = 1000.0, resume: bool = False, pii_key: bytes = PII_KEY, query: dict | None = None,
 ) -> dict[str, LandingReport]:  # fmt: skip
-    """Land every endpoint for `days` (snapshots for today); `resume` skips endpoints already landed."""
+    """Land every endpoint for `days` (snapshots for today); `resume` skips endpoints already landed; `query`:
+    parameters sent on every call (INC_API_QUERY_PARAMS)."""
     lake, reports = Lake(data_dir), {}
     options = LandingOptions(pii_key=pii_key)
     with IncClient(base_url, api_key, state_dir=Path(data_dir) / "state", default_rate_per_second=rate,
-                   backoff_base=0.05) as client:  # fmt: skip
+                   backoff_base=0.05, query=query) as client:  # fmt: skip
         for endpoint in ORDERED:
             if resume and landed_already(lake, endpoint, days):
                 continue

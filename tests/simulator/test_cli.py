@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+import requests
 
 from inc_pipeline.simulator import server as sim_server
 from inc_pipeline.simulator.server import SimulatorServer, run_simulator_cli
@@ -17,8 +18,8 @@ def bound(monkeypatch) -> list[tuple[str, int]]:
     """`serve` only binds and lets go (a test never hangs serving); yields the (host, port) pairs it bound."""
     addresses = []
 
-    def bind_only(config, port, host):
-        sim = SimulatorServer(config, port=port, host=host)
+    def bind_only(config, port, host, tls=None):
+        sim = SimulatorServer(config, port=port, host=host, tls=tls)
         addresses.append(sim._httpd.server_address[:2])
         sim.stop()
 
@@ -103,7 +104,7 @@ def test_busy_port_through_the_real_entry_points(busy_port, entry):
 
 def test_profile_large_serves_the_large_account_and_sites_still_override(monkeypatch):
     served = []
-    monkeypatch.setattr(sim_server, "serve", lambda config, port, host: served.append(config))
+    monkeypatch.setattr(sim_server, "serve", lambda config, port, host, tls=None: served.append(config))
     run_simulator_cli(["--port", "0", "--profile", "large", "--days", "7"])
     run_simulator_cli(["--port", "0", "--profile", "large", "--sites", "200"])
     run_simulator_cli(["--port", "0"])
@@ -111,3 +112,28 @@ def test_profile_large_serves_the_large_account_and_sites_still_override(monkeyp
     assert (large.sites, large.days, large.nationwide, large.device_mix != ()) == (1500, 7, True, True)
     assert (smaller.sites, smaller.days, smaller.nationwide) == (200, 30, True)
     assert (small.sites, small.days, small.nationwide, small.device_mix) == (3, 30, False, ())
+
+
+def test_tls_serves_https_with_a_throwaway_ca_and_the_list_wrapper_is_passed_on(monkeypatch, capsys):
+    served = []
+
+    def serve_once(config, port, host, tls=None):
+        with SimulatorServer(config, port=port, host=host, tls=tls) as sim:
+            answer = requests.get(sim.base_url + "/user/shop", headers={"apikey": sim.api_key}, verify=str(tls.ca))
+            served.append((sim.base_url, config.list_wrapper, answer.json()["data"], tls.ca.read_text()))
+
+    monkeypatch.setattr(sim_server, "serve", serve_once)
+    run_simulator_cli(["--port", "0", "--tls", "--list-wrapper", "rowcount"])
+    ((url, wrapper, data, ca),) = served
+    assert url.startswith("https://127.0.0.1:") and wrapper == "rowcount" and "BEGIN CERTIFICATE" in ca
+    assert data["rowCount"] == 3 and len(data["data"]) == 3
+
+
+def test_tls_flags_that_cannot_serve_are_one_line(capsys, tmp_path):
+    (tmp_path / "cert.pem").write_text("not a certificate")
+    (tmp_path / "key.pem").write_text("not a key")
+    assert "--tls-cert and --tls-key go together" in _refused(capsys, "--tls-cert", str(tmp_path / "cert.pem"))
+    line = _refused(capsys, "--tls-cert", str(tmp_path / "cert.pem"), "--tls-key", str(tmp_path / "key.pem"))
+    assert "are not a PEM certificate and its key" in line
+    line = _refused(capsys, "--tls-cert", str(tmp_path / "none.pem"), "--tls-key", str(tmp_path / "key.pem"))
+    assert "cannot read the TLS certificate or key (No such file or directory" in line

@@ -44,7 +44,8 @@ MARTS: dict[str, tuple[str, ...]] = {
         "ap_status_name", "ap_online_time", "longitude", "latitude", "elevation", "gps_obtained_at", "snapshot_date",
     ),
     "sites": (
-        "site_id", "site_name", "scenario_name", "province", "city", "area", "address", "site_tags", "snapshot_date",
+        "site_id", "site_name", "scenario_name", "province", "region", "state", "city", "area", "address", "site_tags",
+        "snapshot_date",
     ),
 }  # fmt: skip
 

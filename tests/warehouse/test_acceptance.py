@@ -315,7 +315,9 @@ def _devices(con) -> list[str]:
 
 def test_inventories_and_sites_equal_the_snapshots(run, con):
     shops = {str(s["shopId"]): s for s in run.oracle.shops()}
-    assert dict(rows(con, "select site_id, site_name from marts.sites")) == {i: s["shopName"] for i, s in shops.items()}
+    sites = rows(con, "select site_id, site_name, region, state, city from marts.sites")
+    assert {site[0]: site[1:] for site in sites} == {
+        i: (s["shopName"], s["region"], s["state"], s["city"]) for i, s in shops.items()}  # fmt: skip
     devices = run.oracle.devices(run.sites)
     for device in devices:
         (info,) = run.oracle.device("device_operation_basic_info", device["devSN"])

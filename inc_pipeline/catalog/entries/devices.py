@@ -20,9 +20,10 @@ DEVICE_ENDPOINTS = (
         rate=HUNDRED_PER_DAY,
         scope=Scope.ACCOUNT,
         cadence=Cadence.SNAPSHOT,
-        shape=Shape.LIST,
+        shape=Shape.SITE_TREE,
         natural_key=("shopId",),
         record_site_field="shopId",
+        fixed_params={"nesting": "true"},
         fields=(
             "userName",
             "shopName",
@@ -34,10 +35,14 @@ DEVICE_ENDPOINTS = (
             "phone",
             "scenarioName",
             "columns",
+            "region",
+            "state",
         ),
         notes=(
             "read once a day and cached: the 100/day quota is shared by every run",
             "shopId arrives as int (INC Cloud) or string (older H3C clients): normalised to text",
+            "asked as the region tree (nesting=true, as public clients ask): region, state and city come from the "
+            "nodes above each site; a flat answer (a server that ignores nesting) lands without region and state",
         ),
     ),
     Endpoint(
