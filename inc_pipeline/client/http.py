@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import requests
 
 from inc_pipeline.catalog.model import Endpoint
+from inc_pipeline.clock import ApiClock
 
 from .caller_params import merged_query
 from .envelope import Answer, redact, unwrap
@@ -52,6 +53,7 @@ class IncClient:
         rate_margin: float = 0.02,  # 20 ms of a 1/s slot, for clocks: scheduling delays are covered by the turn
         paced: bool = True,
         quota_timezone: str = "UTC",
+        time_scale: float = 1.0,
         ca_bundle: str = "",  # INC_CA_BUNDLE: the PEM file of a private CA the https API's certificate is signed by
         query: dict[str, str] | None = None,  # INC_API_QUERY_PARAMS: sent in the query string of every call
         session: requests.Session | None = None,
@@ -64,8 +66,13 @@ class IncClient:
         self.backoff_base = backoff_base
         self.default_rate_per_second = default_rate_per_second
         # `paced=False` only for a simulator with its limits off, to measure the pipeline's own cost.
-        self.limiter = RateLimiter(Path(state_dir), margin=rate_margin) if paced else NoPacing()
-        self.quota = QuotaLedger(Path(state_dir), timezone=quota_timezone)
+        # The API's clock: ours, or an accelerated simulator's (`time_scale`), whose seconds and days are shorter.
+        api_clock = ApiClock(time_scale)
+        self.limiter = (
+            RateLimiter(Path(state_dir), margin=rate_margin, clock=api_clock.timestamp, sleep=api_clock.sleep)
+            if paced else NoPacing()
+        )  # fmt: skip
+        self.quota = QuotaLedger(Path(state_dir), timezone=quota_timezone, api_clock=api_clock)
         self.stats = ClientStats()
         self.ca_bundle = ca_bundle
         self.caller_query = dict(query or {})

@@ -11,8 +11,10 @@ That guarantee is for limits the API enforces (the manual states them). A path w
 paced at our own guess, which nothing enforces: there the starts are spaced an interval apart and the turn is
 let go as the request is sent, so a path of 600 calls at 10/s takes 60 s rather than 60 s plus 600 latencies.
 
-Wall-clock time (`time.time()`) is used because a monotonic clock is not comparable between processes; the
-last answer's time lives in a small file under `state_dir/pacing/`.
+Wall-clock time is used because a monotonic clock is not comparable between processes; the last answer's time
+lives in a small file under `state_dir/pacing/`. The client gives the API's clock (`clock.ApiClock`): the process
+clock, or one running `scale` times faster for an accelerated simulator, so a 1/second limit paces one simulated
+second whatever the scale.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ class RateLimiter:
         mark = "last_answered" if enforced else "last_started"
         with FileLock(str(state_file) + ".lock", poll_interval=LOCK_POLL_SECONDS):
             last = float(read_json(state_file, {}).get(mark, 0.0))
-            waited = self._sleep_until(last + self.interval(per_second))
+            # A mark ahead of now was written on another clock (another INC_API_TIME_SCALE): one interval is enough.
+            waited = self._sleep_until(min(last, self._clock()) + self.interval(per_second))
             if enforced:
                 try:
                     yield waited

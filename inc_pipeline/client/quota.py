@@ -23,19 +23,22 @@ from .errors import QuotaExhaustedError
 class QuotaLedger:
     """Counts calls per endpoint and quota day (midnight to midnight in `timezone`, UTC unless told)."""
 
-    def __init__(self, state_dir: Path, *, timezone: str = "UTC", now=None) -> None:
+    def __init__(self, state_dir: Path, *, timezone: str = "UTC", now=None, api_clock: clock.ApiClock | None = None,
+                 ) -> None:  # fmt: skip
+        """`api_clock`: the API's (an accelerated simulator's days are shorter); `now` replaces its reading."""
         self.directory = Path(state_dir) / "quota"
         self.directory.mkdir(parents=True, exist_ok=True)
         self.timezone = str(ZoneInfo(timezone))  # an unknown zone fails here, when the ledger is made
-        self._now = now or clock.now
+        self._api = api_clock or clock.ApiClock()
+        self._now = now or self._api.now
 
     def day(self) -> str:
         """The current quota day, as an ISO date in the ledger's time zone."""
         return clock.today(self.timezone, self._now()).isoformat()
 
     def resets_at(self) -> datetime:
-        """When the current quota day ends and the quota is whole again."""
-        return clock.next_midnight(self.timezone, self._now())
+        """When (on our clock) the current quota day ends and the quota is whole again."""
+        return self._api.real(clock.next_midnight(self.timezone, self._now()))
 
     def used(self, endpoint_id: str) -> int:
         """Calls already reserved today for `endpoint_id`."""

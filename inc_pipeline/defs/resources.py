@@ -54,14 +54,14 @@ class IncApiResource(ConfigurableResource):
     backoff_base: float = 0.5  # seconds, doubled per client retry
     ca_bundle: str = ""  # INC_CA_BUNDLE: PEM file of the private CA an https API's certificate is signed by
     query_params: str = ""  # INC_API_QUERY_PARAMS: name=value pairs sent on every call (user_name, locale)
+    time_scale: float = 1.0  # INC_API_TIME_SCALE: an accelerated simulator's seconds per real second
 
     def client(self, state_dir: Path) -> IncClient:
         """A paced client; pacing and quota state live in `state_dir`, shared by every run on this machine."""
         base_url, api_key = self.base_url, self.api_key
         if base_url == SIMULATOR:
-            from inc_pipeline.simulator.embedded import embedded_simulator
-
-            base_url, api_key = embedded_simulator().base_url, embedded_simulator().config.api_key
+            simulator = self._embedded()
+            base_url, api_key = simulator.base_url, simulator.config.api_key
         if not api_key:
             raise MissingSettingError(
                 "INC_API_KEY is not set: export your INC Cloud key (see .env.example), or try `inc-pipeline demo`"
@@ -73,20 +73,26 @@ class IncApiResource(ConfigurableResource):
             state_dir=state_dir,
             default_rate_per_second=self.default_rate_per_second,
             quota_timezone=self.quota_timezone,
+            time_scale=self.time_scale,
             max_retries=self.max_retries,
             backoff_base=self.backoff_base,
             ca_bundle=self.ca_bundle,
             query=parse_query_params(self.query_params),
         )
 
+    def _embedded(self):
+        """The process's embedded simulator, its limits on the same clock as the client."""
+        from inc_pipeline.simulator.config import SimulatorConfig
+        from inc_pipeline.simulator.embedded import embedded_simulator
+
+        return embedded_simulator(SimulatorConfig(time_scale=self.time_scale))
+
     def account_user(self) -> str:
         """The account name the statistics endpoints send (`user`); the embedded simulator's own when unset."""
         if self.user:
             return self.user
         if self.base_url == SIMULATOR:
-            from inc_pipeline.simulator.embedded import embedded_simulator
-
-            return embedded_simulator().config.user
+            return self._embedded().config.user
         raise MissingSettingError(
             "INC_API_USER is not set: export the INC Cloud account name the statistics endpoints require "
             "(see .env.example), or try `inc-pipeline demo`"
@@ -100,9 +106,7 @@ class IncApiResource(ConfigurableResource):
         simulator or one on loopback (INC Cloud never is), so demo data cannot pass for an account's.
         """
         if self.base_url == SIMULATOR:
-            from inc_pipeline.simulator.embedded import embedded_simulator
-
-            return f"{SIMULATOR}+{embedded_simulator().base_url}"
+            return f"{SIMULATOR}+{self._embedded().base_url}"
         if is_loopback(self.base_url):
             return f"{SIMULATOR}+{self.base_url}"
         return self.base_url
@@ -211,6 +215,17 @@ def quota_timezone_from_env() -> str:
     return name
 
 
+def time_scale_from_env() -> float:
+    """INC_API_TIME_SCALE: the API's seconds per real second, for a simulator started with --time-scale (default 1:
+    the real service keeps real time)."""
+    text = os.environ.get("INC_API_TIME_SCALE", "").strip()
+    try:
+        return clock.ApiClock(float(text) if text else 1.0).scale
+    except ValueError:
+        raise SettingError(f"INC_API_TIME_SCALE={text!r} is not a time scale: set it to the simulator's --time-scale "
+                           f"(above 0, at most {clock.MAX_TIME_SCALE:g}), or unset it for the real API") from None
+
+
 def archive_raw_from_env() -> bool:
     """INC_ARCHIVE_RAW: true/false (1/0, yes/no, any case); anything else is refused rather than read as false."""
     text = os.environ.get("INC_ARCHIVE_RAW", "").strip().lower()
@@ -232,6 +247,7 @@ def resources_from_env() -> dict:
             header_name=_env("INC_API_HEADER", "apikey"),
             default_rate_per_second=default_rate_from_env(),
             quota_timezone=quota_timezone_from_env(),
+            time_scale=time_scale_from_env(),
             ca_bundle=_env("INC_CA_BUNDLE", ""),
             query_params=_env("INC_API_QUERY_PARAMS", ""),
         ),

@@ -17,8 +17,9 @@ import sqlalchemy.exc
 from inc_pipeline import clock
 from inc_pipeline.catalog import ENDPOINTS, Endpoint
 from inc_pipeline.client import QuotaLedger
+from inc_pipeline.clock import ApiClock
 from inc_pipeline.days import runs_text
-from inc_pipeline.defs.resources import quota_timezone_from_env
+from inc_pipeline.defs.resources import quota_timezone_from_env, time_scale_from_env
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.failed_units import FailedUnitsLedger
 from inc_pipeline.landing.lake import Lake
@@ -144,7 +145,8 @@ def quota_lines(root: Path) -> list[str]:
     """Calls reserved today on each quota endpoint, from the client's ledger (shared by every run)."""
     quota: list[Endpoint] = [e for e in ENDPOINTS if e.rate.per_day]
     try:
-        ledger = QuotaLedger(root / "state", timezone=quota_timezone_from_env())
+        ledger = QuotaLedger(root / "state", timezone=quota_timezone_from_env(),
+                             api_clock=ApiClock(time_scale_from_env()))  # fmt: skip
         used = ", ".join(f"{e.id} {ledger.used(e.id)}/{e.rate.per_day}" for e in quota)
     except OSError as exc:  # the ledger is read under a file lock, which needs write access
         return [f"quota today: unknown ({exc.strerror}: {exc.filename}): reading the ledger needs write access"]

@@ -83,6 +83,7 @@ class SimulatorConfig:
     # manual. See stats.report_periods.
     report_periods: str = "whole"
     quota_timezone: str = "UTC"  # where the simulated 100/day quotas' day ends
+    time_scale: float = 1.0  # simulated seconds per real second for the limits (clock.ApiClock); 1 = real time
     # Device types beside each site's controller, one device each (e.g. ("SWITCH", "CLOUDAP")): they answer only
     # the paths their type does (entities.ANSWERED_BY_TYPE); a cloud AP takes a share of the site's clients.
     extra_devices: tuple[str, ...] = ()

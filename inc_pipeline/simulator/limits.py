@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections import Counter
 
 from inc_pipeline import clock
@@ -22,13 +21,17 @@ class Limits:
     """Per key and path: the last request time (1/second paths) and calls per quota day (quota paths;
     midnight to midnight in `quota_timezone`, UTC unless told).
 
+    Both are counted on `api_clock`: the real one, or an accelerated one (`time_scale`) under which a second and
+    a quota day pass `scale` times faster, the ratios of every limit unchanged.
+
     Assumption: every request that passes the key check counts, including those then throttled or rejected, so
     "any two requests closer than 1 s" fail whatever happened to the first one.
     """
 
-    def __init__(self, enforce: bool, quota_timezone: str = "UTC") -> None:
+    def __init__(self, enforce: bool, quota_timezone: str = "UTC", api_clock: clock.ApiClock | None = None) -> None:
         self.enforce = enforce
         self.quota_timezone = quota_timezone
+        self.api_clock = api_clock or clock.ApiClock()
         self._lock = threading.Lock()
         self.reset()
 
@@ -44,7 +47,7 @@ class Limits:
 
     def quota_day(self) -> dt.date:
         """The day the quotas are counted in: midnight to midnight in `quota_timezone` (see clock.py)."""
-        return clock.today(self.quota_timezone)
+        return clock.today(self.quota_timezone, self.api_clock.now())
 
     def count(self, path: str) -> None:
         with self._lock:
@@ -54,7 +57,7 @@ class Limits:
         """Raise ApiError 1003 (HTTP 429) or 1004 when this request breaks a stated limit."""
         if not self.enforce:
             return
-        now = time.monotonic()
+        now = self.api_clock.timestamp()
         with self._lock:
             if path in PER_SECOND_PATHS:
                 last = self._last.get((key, path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import errno
 import json
 import random
@@ -14,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from inc_pipeline.cli import OneLineParser, parse_day, whole_number
+from inc_pipeline.clock import MAX_TIME_SCALE, ApiClock
 
 from .config import FaultConfig, SimulatorConfig
 from .context import Call
@@ -37,7 +39,7 @@ class SimulatorApp:
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
         self.world = World(config)
-        self.limits = Limits(config.enforce_limits, config.quota_timezone)
+        self.limits = Limits(config.enforce_limits, config.quota_timezone, ApiClock(config.time_scale))
         self.faults = Faults(config.faults)
         self.list_wrapper = check_list_wrapper(config.list_wrapper)
         self.caller_params: Counter = Counter()  # (path, "name=value") -> requests that carried it
@@ -286,7 +288,7 @@ def _bind_error(error: OSError, host: str, port: int) -> str | None:
 
 def run_simulator_cli(argv: list[str] | None = None) -> None:
     """`inc-pipeline simulator --port 8000 [--profile small|large] [--seed N] [--sites N] [--days N] [--end-date D]
-    [--no-limits] [--list-wrapper rowcount] [--tls | --tls-cert FILE --tls-key FILE]`."""
+    [--no-limits] [--time-scale K] [--list-wrapper rowcount] [--tls | --tls-cert FILE --tls-key FILE]`."""
     parser = OneLineParser(prog="inc-pipeline simulator", description=__doc__)
     parser.add_argument("--port", type=whole_number(0, 65535, "; 0 picks a free one"), default=8000)
     parser.add_argument(
@@ -304,12 +306,16 @@ def run_simulator_cli(argv: list[str] | None = None) -> None:
                              "devices of four types (docs/simulator.md)")  # fmt: skip
     parser.add_argument("--list-wrapper", choices=LIST_WRAPPERS, default="none",
                         help="rowcount: every list answer as data: {rowCount, data: [...]}")  # fmt: skip
+    parser.add_argument("--time-scale", type=_time_scale, default=1.0,
+                        help="simulated seconds per real second for rate limits and quota days (give the pipeline "
+                             "the same INC_API_TIME_SCALE); 1 = real time")  # fmt: skip
     add_tls_arguments(parser)
     args = parser.parse_args(argv)
     shape = {name: value for name, value in (("sites", args.sites), ("days", args.days)) if value is not None}
     config = SimulatorConfig.profile(
         args.profile, seed=args.seed, api_key=args.api_key, **shape,
         auth_per_site_day=args.auth_per_site_day, enforce_limits=not args.no_limits, list_wrapper=args.list_wrapper,
+        time_scale=args.time_scale,
     )  # fmt: skip
     if args.end_date:
         config = replace(config, end_date=args.end_date)
@@ -328,3 +334,14 @@ def run_simulator_cli(argv: list[str] | None = None) -> None:
             if message is None:
                 raise
             parser.exit(2, f"{parser.prog}: {message}\n")
+
+
+def _time_scale(text: str) -> float:
+    try:
+        ApiClock(float(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time scale: give simulated seconds per real second, above 0 and at most "
+            f"{MAX_TIME_SCALE:g} (e.g. 100)"
+        ) from None
+    return float(text)

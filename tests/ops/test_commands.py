@@ -56,6 +56,9 @@ def test_a_default_rate_too_slow_to_finish_anything_is_one_line_saying_what_to_s
         ("INC_LOOKBACK_DAYS", "two", "is not a whole number of days"),
         ("INC_LOOKBACK_DAYS", "-1", "is not a whole number of days"),
         ("INC_ARCHIVE_RAW", "maybe", "is not true or false"),
+        ("INC_API_TIME_SCALE", "fast", "is not a time scale"),
+        ("INC_API_TIME_SCALE", "0", "is not a time scale"),
+        ("INC_QUOTA_TIMEZONE", "Mars/Olympus", "is not a time zone"),
     ],
 )
 def test_a_setting_the_run_cannot_use_is_one_line_before_anything_is_written(ops_env, cli, monkeypatch, tmp_path,
