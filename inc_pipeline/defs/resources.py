@@ -215,6 +215,11 @@ def quota_timezone_from_env() -> str:
     return name
 
 
+def data_dir_from_env() -> Path:
+    """INC_DATA_DIR (default ./data): where the lake, the warehouse and the state live."""
+    return Path(os.environ.get("INC_DATA_DIR") or "data")
+
+
 def time_scale_from_env() -> float:
     """INC_API_TIME_SCALE: the API's seconds per real second, for a simulator started with --time-scale (default 1:
     the real service keeps real time)."""

@@ -25,6 +25,7 @@ from inc_pipeline.client._state import read_json, safe_name, write_json
 from .plan import Request, Target, Targets, plan_requests
 
 DEFAULT_WALL_HOURS = 6.0  # a night's window between the day's end and analysts' morning
+SNAPSHOT_RUNS = 4  # the snapshot schedule's ticks a day (every 6 hours)
 
 
 def rotates(endpoint: Endpoint) -> bool:
@@ -103,10 +104,29 @@ def day_plan(endpoints: Iterable[Endpoint], targets: Targets, day: date, *, defa
         needed = len(plan_requests(endpoint, targets, days=[day]))
         calls = min(needed, endpoint.quota_per_day) if endpoint.quota_per_day else needed
         rate = endpoint.rate.per_second or default_rate
-        if endpoint.scope is Scope.DEVICE:
-            count = sum(1 for d in targets.devices if endpoint.answers(d.dev_type))
-        else:
-            count = len(targets.sites)
+        count = answering_targets(endpoint, targets)
         per_day = calls if endpoint.scope is Scope.DEVICE else count
         rows.append(EndpointDay(endpoint, needed, calls, calls / rate, count, per_day, wall_hours * 3600))
     return rows
+
+
+def answering_targets(endpoint: Endpoint, targets: Targets) -> int:
+    """Devices whose type answers a device endpoint; sites for any other."""
+    if endpoint.scope is Scope.DEVICE:
+        return sum(1 for d in targets.devices if endpoint.answers(d.dev_type))
+    return len(targets.sites)
+
+
+def snapshot_runs_per_day(endpoint: Endpoint, targets: Targets, ticks: int = SNAPSHOT_RUNS) -> int:
+    """How many of the day's snapshot runs ask `endpoint`: every one, unless its daily quota cannot ask every
+    target in each; then as many as it can (at least one, which rotates through the devices). A run past the
+    quota would only be deferred, and would take the next day's first calls from the rotation."""
+    if not endpoint.quota_per_day:
+        return ticks
+    return max(1, min(ticks, endpoint.quota_per_day // max(answering_targets(endpoint, targets), 1)))
+
+
+def asked_at_tick(runs_per_day: int, tick: int, ticks: int = SNAPSHOT_RUNS) -> bool:
+    """Whether the day's `tick` (0 .. ticks-1) is one of the `runs_per_day` runs, spread over the day from its
+    first tick (the one right after midnight, when a rotating endpoint's quota is whole)."""
+    return tick in {i * ticks // runs_per_day for i in range(runs_per_day)}

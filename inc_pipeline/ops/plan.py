@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from inc_pipeline.catalog import ENDPOINTS, Endpoint, Pagination, Scope
 from inc_pipeline.defs.resources import default_rate_from_env, wall_hours_from_env
-from inc_pipeline.extract.budget import day_plan, rotates
+from inc_pipeline.extract.budget import SNAPSHOT_RUNS, day_plan, rotates, snapshot_runs_per_day
 from inc_pipeline.extract.plan import Target, Targets, plan_requests
 from inc_pipeline.extract.targets import load_targets
 from inc_pipeline.landing.lake import Lake
@@ -91,6 +91,9 @@ def print_day_budget(targets: Targets, day: date) -> None:
         if rotates(row.endpoint) and row.cycle_days > 1:
             print(f"{row.endpoint.id}: {row.per_day} of {row.targets} devices a day, oldest coverage first: "
                   f"each device every {row.cycle_days} days")  # fmt: skip
+        if rotates(row.endpoint):
+            runs = snapshot_runs_per_day(row.endpoint, targets)
+            print(f"{row.endpoint.id}: asked in {runs} of the {SNAPSHOT_RUNS} snapshot runs a day (snapshot_schedule)")
     late = [row.endpoint.id for row in rows if not row.fits]
     if late:
         print(f"over the daily budget: {', '.join(late)} (their wall floor exceeds {hours:g} h)")

@@ -111,3 +111,21 @@ def test_the_rotation_covers_every_device_within_the_cycle_plan_prints(large_day
     # and none twice, but for the last day's spare calls, which go to the oldest coverage (the first day's)
     repeats = {sn for sn, n in times_asked.items() if n > 1}
     assert len(repeats) == cycle * calls - len(answering) and repeats <= set(ledger.last_covered("history_clients"))
+
+
+def test_the_snapshot_schedule_asks_the_client_history_once_a_day_for_the_large_account(large_day):
+    """The plan says one run a day covers the quota for this account: the first tick after midnight asks it, the
+    other three leave it out (rather than be deferred)."""
+    import datetime as dt
+
+    from dagster import AssetKey, build_schedule_context
+
+    from inc_pipeline.defs.schedules import snapshot_schedule
+
+    asked = {}
+    for hour in (0, 6, 12, 18):
+        tick = dt.datetime(2026, 11, 21, hour, tzinfo=dt.UTC)
+        [request] = snapshot_schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick)).run_requests
+        asked[hour] = AssetKey("history_clients") in request.asset_selection
+        assert AssetKey("online_clients") in request.asset_selection
+    assert asked == {0: True, 6: False, 12: False, 18: False}

@@ -34,3 +34,15 @@ def test_snapshot_schedule_leaves_the_site_list_to_the_daily_run():
     assert "dagster/asset_partition_range_start" not in request.tags
     selected = {k.to_user_string() for k in defs.get_job_def("snapshots").asset_layer.selected_asset_keys}
     assert "online_clients" in selected and "user_shops" not in selected and "marts/sites" in selected
+
+
+def test_snapshot_schedule_asks_a_small_accounts_client_history_at_every_tick(first_run):
+    """Three sites' devices fit the 100/day quota four times over: every snapshot run asks them."""
+    from dagster import AssetKey
+
+    from inc_pipeline.defs.schedules import snapshot_schedule
+
+    for hour in (0, 6, 12, 18):
+        tick = dt.datetime(2026, 11, 21, hour, tzinfo=dt.UTC)
+        [request] = snapshot_schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick)).run_requests
+        assert AssetKey("history_clients") in request.asset_selection and "inc/left_out" not in request.tags

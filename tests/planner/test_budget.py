@@ -6,7 +6,14 @@ import math
 from datetime import date, timedelta
 
 from inc_pipeline.catalog import ENDPOINTS, ENDPOINTS_BY_ID
-from inc_pipeline.extract.budget import CoverageLedger, day_plan, due_devices
+from inc_pipeline.extract.budget import (
+    SNAPSHOT_RUNS,
+    CoverageLedger,
+    asked_at_tick,
+    day_plan,
+    due_devices,
+    snapshot_runs_per_day,
+)
 from inc_pipeline.extract.plan import Request, Target, Targets, plan_requests
 from inc_pipeline.ops.plan import targets_for
 
@@ -73,3 +80,16 @@ def test_plan_prints_the_days_budget_for_a_made_up_large_account(capsys):
     [line] = [line for line in out.splitlines() if line.startswith("history_clients:")]
     assert "100 of 3700 devices a day" in line and "every 37 days" in line
     assert "rotates" in out
+
+
+def test_snapshot_runs_ask_a_quota_endpoint_as_often_as_its_quota_covers_every_device():
+    history = ENDPOINTS_BY_ID["history_clients"]
+    runs = {
+        devices: snapshot_runs_per_day(history, targets_for(devices, devices * 2))  # half of them cloud APs
+        for devices in (3, 20, 30, 60, 1500)
+    }
+    # answering: each site's controller and every other extra device (a cloud AP): 4, 30, 45, 90, 2250 devices
+    assert runs == {3: 4, 20: 3, 30: 2, 60: 1, 1500: 1}
+    assert snapshot_runs_per_day(ENDPOINTS_BY_ID["online_clients"], targets_for(1500, 6000)) == SNAPSHOT_RUNS
+    ticks = {n: [t for t in range(SNAPSHOT_RUNS) if asked_at_tick(n, t)] for n in (1, 2, 3, 4)}
+    assert ticks == {1: [0], 2: [0, 2], 3: [0, 1, 2], 4: [0, 1, 2, 3]}

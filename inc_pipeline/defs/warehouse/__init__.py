@@ -45,6 +45,12 @@ def model_key(graph: ModelGraph, name: str) -> AssetKey:
     return AssetKey([graph.models[name].layer, name])
 
 
+def model_keys(graph: ModelGraph | None = None) -> list[AssetKey]:
+    """Every model's asset key (the repository's `dbt_like_sql/` by default)."""
+    graph = graph or load_models()
+    return [model_key(graph, name) for name in graph.models]
+
+
 def _specs(graph: ModelGraph) -> list[AssetSpec]:
     return [
         AssetSpec(
