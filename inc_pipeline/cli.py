@@ -77,6 +77,17 @@ def build_parser() -> argparse.ArgumentParser:
                           "endpoint, not the sum)")  # fmt: skip
     _add_log_level(run)
 
+    backfill = commands.add_parser(
+        "backfill", help="history newest first: the newest missing days that fit a day's wall budget, one run"
+    )
+    _add_range(backfill)
+    backfill.add_argument("--select", default=None, help="comma-separated asset names or groups (default: all)")
+    backfill.add_argument("--days-per-run", type=at_least_one, default=None,
+                          help="days a run extracts (default: what INC_DAILY_WALL_HOURS allows, as plan prints)")
+    backfill.add_argument("--all", action="store_true", help="every run until the range has landed, not only one")
+    backfill.add_argument("--parallel", action="store_true", help="each endpoint in its own process (see run)")
+    _add_log_level(backfill)
+
     plan = commands.add_parser("plan", help="print the requests, time and quota a backfill needs")
     _add_range(plan)
     plan.add_argument("--sites", type=at_least_one, default=None, help="number of sites (default: from the lake)")
@@ -146,6 +157,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from inc_pipeline.ops.run import run_range
 
         return run_range(args.start, args.end, select=args.select, log_level=args.log_level, parallel=args.parallel)
+    if args.command == "backfill":
+        from inc_pipeline.ops.backfill import backfill
+
+        return backfill(args.start, args.end, select=args.select, days_per_run=args.days_per_run,
+                        every_run=args.all, parallel=args.parallel, log_level=args.log_level)  # fmt: skip
     if args.command == "plan":
         from inc_pipeline.ops.plan import print_plan
 

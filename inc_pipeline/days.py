@@ -31,3 +31,20 @@ def contiguous_runs(days: Iterable[date]) -> list[tuple[date, date]]:
 def runs_text(runs: Iterable[tuple[date, date]]) -> str:
     """(first, last) runs as `2026-11-01..2026-11-03, 2026-11-05`: a one-day run as its day alone."""
     return ", ".join(str(first) if first == last else f"{first}..{last}" for first, last in runs)
+
+
+def day_range(first: date, last: date) -> list[date]:
+    """Every day from `first` to `last`, both included (none when `last` is earlier)."""
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def newest_first_chunks(days: Iterable[date], size: int) -> list[tuple[date, date]]:
+    """Days grouped into runs of consecutive days of at most `size`, newest first: the order a backfill fills
+    partitions in, so the most recent data is there after its first run."""
+    chunks: list[tuple[date, date]] = []
+    for first, last in reversed(contiguous_runs(days)):
+        while last >= first:
+            start = max(first, last - timedelta(days=size - 1))
+            chunks.append((start, last))
+            last = start - timedelta(days=1)
+    return chunks

@@ -14,18 +14,20 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from filelock import FileLock
 
 from inc_pipeline.catalog import Endpoint, Scope
 from inc_pipeline.client._state import read_json, safe_name, write_json
+from inc_pipeline.days import day_range
 
 from .plan import Request, Target, Targets, plan_requests
 
 DEFAULT_WALL_HOURS = 6.0  # a night's window between the day's end and analysts' morning
 SNAPSHOT_RUNS = 4  # the snapshot schedule's ticks a day (every 6 hours)
+MAX_DAYS_PER_RUN = 366  # a backfill run's longest range: a year, however cheap its days
 
 
 def rotates(endpoint: Endpoint) -> bool:
@@ -130,3 +132,20 @@ def asked_at_tick(runs_per_day: int, tick: int, ticks: int = SNAPSHOT_RUNS) -> b
     """Whether the day's `tick` (0 .. ticks-1) is one of the `runs_per_day` runs, spread over the day from its
     first tick (the one right after midnight, when a rotating endpoint's quota is whole)."""
     return tick in {i * ticks // runs_per_day for i in range(runs_per_day)}
+
+
+def backfill_days_per_run(endpoints: Iterable[Endpoint], targets: Targets, last_day: date, *, default_rate: float,
+                          wall_hours: float = DEFAULT_WALL_HOURS) -> int:  # fmt: skip
+    """How many days of history one run can extract within the daily wall budget, endpoints side by side at their
+    rates: each endpoint's time as a fixed part (snapshots, reports' whole periods) plus a part per day, read
+    from two and four weeks of its requests (whole weeks, so 168-hour windows count as they fall)."""
+    budget, per_day, fixed = wall_hours * 3600, [], []
+    two, four = day_range(last_day - timedelta(days=13), last_day), day_range(last_day - timedelta(days=27), last_day)
+    for endpoint in endpoints:
+        rate = endpoint.rate.per_second or default_rate
+        short, long = (len(plan_requests(endpoint, targets, days=days)) / rate for days in (two, four))
+        slope = max(long - short, 0.0) / 14
+        per_day.append(slope)
+        fixed.append(max(short - 14 * slope, 0.0))
+    fits = [math.floor((budget - f) / s) for f, s in zip(fixed, per_day, strict=True) if s > 0]
+    return max(min([*fits, MAX_DAYS_PER_RUN]), 1)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from inc_pipeline import clock
 from inc_pipeline.catalog import Endpoint, Period, Scope, Span
-from inc_pipeline.days import contiguous_runs
+from inc_pipeline.days import contiguous_runs, day_range
 from inc_pipeline.landing.normalise import period_start_of
 
 
@@ -85,11 +85,8 @@ def _whole_periods(endpoint: Endpoint, runs: list[tuple[date, date]]) -> list[tu
     period = endpoint.series_period
     if period not in (Period.WEEK, Period.MONTH):
         return runs
-    return contiguous_runs(day for first, last in runs for day in _days(period_start_of(first, period), last))
+    return contiguous_runs(day for first, last in runs for day in day_range(period_start_of(first, period), last))
 
-
-def _days(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def snapshot_window(endpoint: Endpoint, now: datetime) -> tuple[int, int] | None:

@@ -9,10 +9,11 @@ that device's rows, never another's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from inc_pipeline.catalog import Endpoint, Scope
 from inc_pipeline.client import ApiError, AuthError, QuotaExhaustedError, TransportError
+from inc_pipeline.days import day_range
 from inc_pipeline.landing.rules import SCOPE_CONTEXT
 
 from .plan import Request
@@ -62,7 +63,7 @@ def request_days(request: Request) -> list[date]:
     if request.partition_date is not None or request.window is None:
         return [request.partition_date] if request.partition_date is not None else []
     first, last = day_of_ms(request.window[0]), day_of_ms(request.window[1] - 1)
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return day_range(first, last)
 
 
 def is_unit_failure(error: BaseException) -> bool:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from inc_pipeline.catalog import ENDPOINTS, Endpoint, Pagination, Scope
+from inc_pipeline.days import day_range, newest_first_chunks, runs_text
 from inc_pipeline.defs.resources import default_rate_from_env, wall_hours_from_env
-from inc_pipeline.extract.budget import SNAPSHOT_RUNS, day_plan, rotates, snapshot_runs_per_day
+from inc_pipeline.extract.budget import (
+    SNAPSHOT_RUNS,
+    backfill_days_per_run,
+    day_plan,
+    rotates,
+    snapshot_runs_per_day,
+)
 from inc_pipeline.extract.plan import Target, Targets, plan_requests
 from inc_pipeline.extract.targets import load_targets
 from inc_pipeline.landing.lake import Lake
@@ -29,7 +36,7 @@ class EndpointPlan:
 
 def estimate(start: date, end: date, targets: Targets) -> list[EndpointPlan]:
     """Per endpoint: requests (first pages), time at its rate, and days of quota."""
-    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    days = day_range(start, end)
     default_rate, plans = default_rate_from_env(), []
     for endpoint in ENDPOINTS:
         count = len(plan_requests(endpoint, targets, days=days))
@@ -73,8 +80,20 @@ def print_plan(start: date, end: date, *, sites: int | None = None, devices: int
     print(f"total {total} requests (+ = more if answers span several pages); "
           f"at least {floor:.0f} s with endpoints in parallel, {sum(p.seconds for p in plans):.0f} s one by one; "
           f"quotas stretch it over {max(others)} day(s)")  # fmt: skip
+    print_fill_order(targets, start, end)
     print_day_budget(targets, end)
     return 0
+
+
+def print_fill_order(targets: Targets, start: date, end: date) -> None:
+    """How `inc-pipeline backfill` cuts the range: runs of days within the daily wall budget, newest first."""
+    hours = wall_hours_from_env()
+    windowed = [e for e in ENDPOINTS if e.is_windowed]
+    size = backfill_days_per_run(windowed, targets, end, default_rate=default_rate_from_env(), wall_hours=hours)
+    chunks = newest_first_chunks(day_range(start, end), size)
+    shown = runs_text(chunks[:3]) + (f", ... {runs_text(chunks[-1:])}" if len(chunks) > 3 else "")
+    print(f"backfill: {len(chunks)} run(s) of up to {size} days within {hours:g} h each (INC_DAILY_WALL_HOURS), "
+          f"newest first: {shown} (inc-pipeline backfill runs them)")  # fmt: skip
 
 
 def print_day_budget(targets: Targets, day: date) -> None:

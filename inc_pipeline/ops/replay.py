@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from dagster import AssetSelection
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID, Endpoint
 from inc_pipeline.client import Page, records_of
-from inc_pipeline.days import contiguous_runs, runs_text
+from inc_pipeline.days import contiguous_runs, day_range, runs_text
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.plan import Request, Targets, plan_requests
 from inc_pipeline.extract.run import LandingOptions, land_pages
@@ -36,7 +36,7 @@ def replay_range(table: str, start: date, end: date, *, rebuild: bool = True) ->
         raise UserError(f"no table {table!r}: use an endpoint id such as history_day_client_count")
     if end < start:
         raise UserError(f"--end {end} is before --start {start}: give the earlier day first")
-    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    days = day_range(start, end)
     root = data_dir()
     archive, lake = Archive(root), Lake(root)
     missing = [d for d in days if not any(archive.directory(table, d).glob("request-*.json.gz"))]

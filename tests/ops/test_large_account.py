@@ -100,7 +100,10 @@ def test_the_rotation_covers_every_device_within_the_cycle_plan_prints(large_day
     covered_on = ledger.last_covered("history_clients")
     [run_day] = set(covered_on.values())  # the run's snapshot day: the day the answers were asked for
     assert len(covered_on) == 100 and set(covered_on) == set(_landed(data, "history_clients")["dev_sn"])
-    devices = [Target(site_id=str(world.devices[sn].id), dev_sn=sn, dev_type=world.device_by_sn[sn].dev_type) for sn in answering]
+    devices = [
+        Target(site_id=str(world.devices[sn].id), dev_sn=sn, dev_type=world.device_by_sn[sn].dev_type)
+        for sn in answering
+    ]
     times_asked = dict.fromkeys(covered_on, 1)
     for day in range(1, cycle):
         due = due_devices(HISTORY, devices, covered_on, calls)

@@ -6,10 +6,12 @@ import math
 from datetime import date, timedelta
 
 from inc_pipeline.catalog import ENDPOINTS, ENDPOINTS_BY_ID
+from inc_pipeline.days import newest_first_chunks
 from inc_pipeline.extract.budget import (
     SNAPSHOT_RUNS,
     CoverageLedger,
     asked_at_tick,
+    backfill_days_per_run,
     day_plan,
     due_devices,
     snapshot_runs_per_day,
@@ -77,9 +79,13 @@ def test_plan_prints_the_days_budget_for_a_made_up_large_account(capsys):
     assert main(["plan", "--start", "2026-11-01", "--end", "2026-11-01", "--sites", "1400", "--devices", "6000"]) == 0
     out = capsys.readouterr().out
     assert "1400 sites, 6000 devices" in out and "a day's run" in out
-    [line] = [line for line in out.splitlines() if line.startswith("history_clients:")]
+    [line, runs] = [line for line in out.splitlines() if line.startswith("history_clients:")]
     assert "100 of 3700 devices a day" in line and "every 37 days" in line
+    assert "asked in 1 of the 4 snapshot runs a day" in runs
     assert "rotates" in out
+    [fill] = [line for line in out.splitlines() if line.startswith("backfill:")]
+    # 6,000 interface flows a day at 10/s: 600 s a day, 36 days in 6 h
+    assert "1 run(s) of up to 36 days" in fill and "newest first: 2026-11-01 (" in fill
 
 
 def test_snapshot_runs_ask_a_quota_endpoint_as_often_as_its_quota_covers_every_device():
@@ -93,3 +99,24 @@ def test_snapshot_runs_ask_a_quota_endpoint_as_often_as_its_quota_covers_every_d
     assert snapshot_runs_per_day(ENDPOINTS_BY_ID["online_clients"], targets_for(1500, 6000)) == SNAPSHOT_RUNS
     ticks = {n: [t for t in range(SNAPSHOT_RUNS) if asked_at_tick(n, t)] for n in (1, 2, 3, 4)}
     assert ticks == {1: [0], 2: [0, 2], 3: [0, 1, 2], 4: [0, 1, 2, 3]}
+
+
+def test_backfill_runs_are_cut_newest_first_around_what_has_landed():
+    missing = [date(2026, 11, d) for d in (1, 2, 3, 4, 5, 9, 10)]
+    assert newest_first_chunks(missing, 2) == [
+        (date(2026, 11, 9), date(2026, 11, 10)),
+        (date(2026, 11, 4), date(2026, 11, 5)),
+        (date(2026, 11, 2), date(2026, 11, 3)),
+        (date(2026, 11, 1), date(2026, 11, 1)),
+    ]
+    assert newest_first_chunks([], 5) == []
+
+
+def test_a_backfill_run_takes_as_many_days_as_the_slowest_endpoint_fits_in_the_wall_budget():
+    windowed = [e for e in ENDPOINTS if e.is_windowed]
+    large = targets_for(1500, 6000)
+    days = backfill_days_per_run(windowed, large, date(2026, 11, 19), default_rate=10, wall_hours=6)
+    # the interface flow: 6,000 devices a day at 10/s, 600 s a day: 36 days in 6 h
+    assert days == 36
+    assert backfill_days_per_run(windowed, large, date(2026, 11, 19), default_rate=10, wall_hours=12) == 72
+    assert backfill_days_per_run(windowed, targets_for(3, 3), date(2026, 11, 19), default_rate=10) == 366

@@ -29,6 +29,7 @@ from dagster import (
 )
 
 from inc_pipeline import clock
+from inc_pipeline.days import day_range
 from inc_pipeline.defs.partitions import TIMEZONE
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
 from inc_pipeline.defs.run_clock import run_started_at
@@ -121,7 +122,7 @@ def changed_dates(tags: dict[str, str], timezone: str = TIMEZONE, today: date | 
     if not (start and end) or timezone != "UTC":
         return None
     first, last = date.fromisoformat(start[:10]), date.fromisoformat(end[:10])
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    days = day_range(first, last)
     return [*days, today or clock.today()]
 
 

@@ -1,0 +1,73 @@
+"""`inc-pipeline backfill`: history newest first, one run of days at a time, each within the daily wall budget.
+
+A year of a large account's history takes days of runs at the API's limits (`inc-pipeline plan`). The days whose
+window partitions have not all landed are cut into runs of at most `plan`'s days per run, newest first, so
+analysts have the latest weeks after the first night; each invocation runs the newest missing run (or all of
+them with `--all`) and says what is left. The lake is the progress record: run it again, or nightly, and it
+carries on where the last one stopped (a failed or interrupted run leaves its days missing, to be asked again).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+from inc_pipeline.catalog import ENDPOINTS_BY_ID
+from inc_pipeline.days import day_range, newest_first_chunks, runs_text
+from inc_pipeline.defs.resources import default_rate_from_env, wall_hours_from_env
+from inc_pipeline.errors import UserError
+from inc_pipeline.extract.budget import backfill_days_per_run
+from inc_pipeline.landing.lake import Lake
+
+from .instance import data_dir
+from .plan import targets_for
+from .run import EXIT_FAILED_UNITS, check_range, run_range, selection_of
+
+
+def windowed_endpoints(select: str | None) -> list[str]:
+    """The window endpoints the selection materializes (all of them without --select)."""
+    from inc_pipeline.definitions import defs
+
+    keys = selection_of(select).resolve(defs.resolve_asset_graph())
+    chosen = {key.to_user_string() for key in keys}
+    return [e for e, endpoint in ENDPOINTS_BY_ID.items() if endpoint.is_windowed and e in chosen]
+
+
+def missing_days(lake: Lake, start: date, end: date, endpoints: list[str]) -> list[date]:
+    """Days of start..end whose partition has not landed for every one of `endpoints`."""
+    landed = [set(lake.partitions(endpoint)) for endpoint in endpoints]
+    return [day for day in day_range(start, end) if not all(day in days for days in landed)]
+
+
+def backfill(start: date, end: date, *, select: str | None = None, days_per_run: int | None = None,
+             every_run: bool = False, parallel: bool = False, log_level: str = "CRITICAL") -> int:  # fmt: skip
+    """Run the newest run of missing days (every run with `every_run`); 0 when all ran (or none was missing)."""
+    check_range(start, end)
+    endpoints = windowed_endpoints(select)
+    if not endpoints:
+        raise UserError(f"--select {select!r} has no window endpoint: a backfill fills days; use `inc-pipeline "
+                        "run` for snapshots")  # fmt: skip
+    lake = Lake(data_dir())
+    size = days_per_run or backfill_days_per_run(
+        [ENDPOINTS_BY_ID[e] for e in endpoints], targets_for(None), end,
+        default_rate=default_rate_from_env(), wall_hours=wall_hours_from_env(),
+    )  # fmt: skip
+    chunks = newest_first_chunks(missing_days(lake, start, end, endpoints), size)
+    if not chunks:
+        print(f"inc-pipeline backfill: {start}..{end} has landed; nothing to backfill", file=sys.stderr)
+        return 0
+    worst = 0
+    for first, last in chunks if every_run else chunks[:1]:
+        code = run_range(first, last, select=select, parallel=parallel, log_level=log_level)
+        worst = max(worst, code)
+        if code not in (0, EXIT_FAILED_UNITS):
+            break  # an outage: the next run would meet it too; the lake keeps what landed
+    left = missing_days(lake, start, end, endpoints)
+    if left:
+        runs = len(newest_first_chunks(left, size))
+        print(f"inc-pipeline backfill: {start}..{end}: {len(left)} days left ({runs} more run(s) of up to {size} "
+              f"days: {runs_text(newest_first_chunks(left, size)[:3])}{', ...' if runs > 3 else ''}); run it "
+              f"again, or nightly", file=sys.stderr)  # fmt: skip
+    else:
+        print(f"inc-pipeline backfill: {start}..{end} has landed", file=sys.stderr)
+    return worst
