@@ -28,26 +28,29 @@ from .conftest import LAST, point_at
 pytestmark = pytest.mark.slow
 
 SCALE = 500  # a simulated day in under three real minutes; the day's 1/second calls in seconds
-SELECT = "user_shops,shop_devices,device_ap_info,history_clients"
+SELECT = "user_shops,shop_devices,device_ap_info,device_interface_flow,history_clients"
 HISTORY = ENDPOINTS_BY_ID["history_clients"]
 
 
 @pytest.fixture(scope="module")
 def large_day(sim_config, tmp_path_factory):
-    """One day's run over the large account; one controller refuses its AP list (as a switch would)."""
+    """One day's run over the large account; a controller refuses its AP list, and a switch its interface flow."""
     config = SimulatorConfig.profile("large", end_date=sim_config.end_date, time_scale=SCALE)
     with SimulatorServer(replace(config, enforce_limits=False)) as probe:
         world = probe.world
     refused = sorted(sn for sn, device in world.device_by_sn.items() if device.dev_type == "AC")[0]
+    switch = sorted(sn for sn, device in world.device_by_sn.items() if device.dev_type == "SWITCH")[0]
+    refusals = (("/device/apinfo", refused), ("/device/interfaceflow", switch))
     data = tmp_path_factory.mktemp("large")
     with (
-        SimulatorServer(replace(config, refusals=(("/device/apinfo", refused),))) as sim,
+        SimulatorServer(replace(config, refusals=refusals)) as sim,
         pytest.MonkeyPatch.context() as env,
     ):
         point_at(sim, data, env, INC_API_TIME_SCALE=str(SCALE), INC_DEFAULT_RATE_PER_SECOND="10")
         code = main(["run", "--start", LAST.isoformat(), "--end", LAST.isoformat(), "--select", SELECT])
         stats = sim.stats()
-        yield {"code": code, "stats": stats, "world": world, "refused": refused, "data": data, "env": env}
+        yield {"code": code, "stats": stats, "world": world, "refused": refused, "switch": switch, "data": data,
+               "env": env}  # fmt: skip
 
 
 def _landed(data, table: str) -> pd.DataFrame:
@@ -56,7 +59,7 @@ def _landed(data, table: str) -> pd.DataFrame:
 
 def test_the_day_keeps_every_limit_and_lands_the_client_history_of_100_devices(large_day):
     stats, world = large_day["stats"], large_day["world"]
-    assert large_day["code"] == EXIT_FAILED_UNITS  # the refusal, and nothing else
+    assert large_day["code"] == EXIT_FAILED_UNITS  # the refusals, and nothing else
     assert stats["throttled"] == {} and stats["quota_refusals"] == {}
     assert stats["requests"]["/device/historyclients"] == 100 == stats["quota_used"]["/device/historyclients"]
     assert stats["requests"]["/user/shop"] == 1
@@ -69,7 +72,7 @@ def test_the_day_keeps_every_limit_and_lands_the_client_history_of_100_devices(l
     assert asked == set(sorted(answering)[:100])
 
 
-def test_controller_only_endpoints_ask_controllers_only_and_a_refusal_costs_its_unit_alone(large_day, capsys):
+def test_each_type_is_asked_what_it_answers_and_a_refusal_costs_its_unit_alone(large_day, capsys):
     stats, world, refused = large_day["stats"], large_day["world"], large_day["refused"]
     controllers = {sn for sn, d in world.device_by_sn.items() if d.dev_type in ("AC", "XIAOBEIROUTER")}
     assert len(world.device_by_sn) > 5000 and len(controllers) == 1500
@@ -81,10 +84,19 @@ def test_controller_only_endpoints_ask_controllers_only_and_a_refusal_costs_its_
     expected = {d.sn: len(site.aps) for site in world.sites.values() for d in [site.device]}
     assert all(per_device[sn] == expected[sn] for sn in per_device.index)  # the API's own AP lists
 
+    flows = _landed(large_day["data"], "device_interface_flow")
+    switches = {sn for sn, d in world.device_by_sn.items() if d.dev_type == "SWITCH"}
+    assert stats["requests"]["/device/interfaceflow"] == len(world.device_by_sn)  # every type answers it
+    assert set(flows["dev_sn"]) == set(world.device_by_sn) - {large_day["switch"]}  # the other switches too
+    assert len(switches) > 1000
+
     assert main(["status"]) == 0
     status = capsys.readouterr().out
-    assert f"dev_sn={refused}" in status and "does not support" in status
-    assert "check device_ap_info:failed_units failed (warn" in status
+    for device in (refused, large_day["switch"]):
+        assert f"dev_sn={device}" in status
+    assert "does not support" in status
+    for endpoint in ("device_ap_info", "device_interface_flow"):
+        assert f"check {endpoint}:failed_units failed (warn" in status
 
 
 def test_the_rotation_covers_every_device_within_the_cycle_plan_prints(large_day, capsys):
