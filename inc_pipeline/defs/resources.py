@@ -19,6 +19,7 @@ from inc_pipeline.client.caller_params import parse_query_params
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.budget import DEFAULT_WALL_HOURS
 from inc_pipeline.landing.privacy import DEFAULT_POLICY, POLICIES
+from inc_pipeline.warehouse.limits import DEFAULT_MEMORY_LIMIT, BuildLimitError, BuildLimits
 
 VENDOR_BASE_URL = "http://inccloud-api.intelbras.com.br:8000"  # the manual's host; it states no scheme
 SIMULATOR = "simulator"
@@ -121,6 +122,8 @@ class PipelineSettings(ConfigurableResource):
     pii_key: str = ""
     pii_policy: str = DEFAULT_POLICY  # or "pseudonymise"
     archive_raw: bool = False
+    warehouse_memory_limit: str = DEFAULT_MEMORY_LIMIT  # INC_WAREHOUSE_MEMORY_LIMIT: DuckDB's, for a build
+    warehouse_spill_dir: str = ""  # INC_WAREHOUSE_SPILL_DIR: where a build spills past it (default: its own dir)
 
     @property
     def root(self) -> Path:
@@ -141,6 +144,10 @@ class PipelineSettings(ConfigurableResource):
                 f"INC_PII_POLICY={self.pii_policy!r} is not a policy: use one of {', '.join(POLICIES)}"
             )
         return self.pii_policy
+
+    def build_limits(self) -> BuildLimits:
+        """The warehouse build's memory limit and spill directory; a value it cannot use is one line."""
+        return build_limits(self.warehouse_memory_limit, self.warehouse_spill_dir)
 
     def pii_key_bytes(self) -> bytes:
         """The pseudonymisation key; refuses to run without one rather than hashing with a guessable key."""
@@ -215,6 +222,20 @@ def quota_timezone_from_env() -> str:
     return name
 
 
+def build_limits(memory_limit: str, spill_dir: str) -> BuildLimits:
+    try:
+        return BuildLimits(memory_limit or DEFAULT_MEMORY_LIMIT, Path(spill_dir) if spill_dir else None)
+    except BuildLimitError as error:
+        name = "INC_WAREHOUSE_SPILL_DIR" if "spill" in str(error) else "INC_WAREHOUSE_MEMORY_LIMIT"
+        raise SettingError(f"{name}: {error}, or unset it") from None
+
+
+def build_limits_from_env() -> BuildLimits:
+    """INC_WAREHOUSE_MEMORY_LIMIT and INC_WAREHOUSE_SPILL_DIR, checked (the run's preflight)."""
+    return build_limits(os.environ.get("INC_WAREHOUSE_MEMORY_LIMIT", "").strip(),
+                        os.environ.get("INC_WAREHOUSE_SPILL_DIR", "").strip())  # fmt: skip
+
+
 def data_dir_from_env() -> Path:
     """INC_DATA_DIR (default ./data): where the lake, the warehouse and the state live."""
     return Path(os.environ.get("INC_DATA_DIR") or "data")
@@ -263,5 +284,7 @@ def resources_from_env() -> dict:
             pii_key=_env("INC_PII_KEY", ""),
             pii_policy=_env("INC_PII_POLICY", DEFAULT_POLICY),
             archive_raw=archive_raw_from_env(),
+            warehouse_memory_limit=_env("INC_WAREHOUSE_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
+            warehouse_spill_dir=_env("INC_WAREHOUSE_SPILL_DIR", ""),
         ),
     }

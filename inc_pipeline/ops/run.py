@@ -263,6 +263,7 @@ def _preflight() -> None:
     from inc_pipeline.client.tls import trust_store
     from inc_pipeline.defs.resources import (
         archive_raw_from_env,
+        build_limits_from_env,
         default_rate_from_env,
         lookback_days_from_env,
         quota_timezone_from_env,
@@ -270,7 +271,7 @@ def _preflight() -> None:
     )
 
     for read in (default_rate_from_env, lookback_days_from_env, archive_raw_from_env, quota_timezone_from_env,
-                 time_scale_from_env):  # fmt: skip
+                 time_scale_from_env, build_limits_from_env):  # fmt: skip
         read()  # each refuses a value it cannot use with its own one line (the resources read them later)
     parse_query_params(os.environ.get("INC_API_QUERY_PARAMS", ""))
     trust_store(os.environ.get("INC_CA_BUNDLE", ""))

@@ -33,6 +33,7 @@ from inc_pipeline.landing.lake import Lake
 from . import incremental
 from .checks import ReconciliationResult, TestResult, reconcile, run_tests
 from .graph import DEFAULT_SQL_DIR, GraphError, Model, ModelGraph, load_models
+from .limits import BuildLimits
 from .sources import compile_sql
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ def build_warehouse(
     source_label: str,
     select: list[str] | None = None,
     changed_dates: Iterable[date] | None = None,
+    limits: BuildLimits | None = None,
 ) -> BuildResult:
     """Build, test and atomically publish `<data_dir>/warehouse.duckdb` from `<data_dir>/lake`.
 
@@ -100,9 +102,11 @@ def build_warehouse(
     file cannot be read (not a DuckDB database any more): the lake is the truth, so the warehouse is rebuilt from
     it, numbered version 1 again since the old numbering went with the file. `source_label` is the API base URL
     the lake came from; only its scheme, host and path are kept, so a key or token in it never reaches the
-    warehouse.
+    warehouse. `limits`: DuckDB's memory limit and spill directory (limits.py; default 2 GiB, spilling under
+    `<data_dir>/.build/spill`).
     """
     started = time.monotonic()
+    limits = limits or BuildLimits()
     data_dir = Path(data_dir)
     build_dir = data_dir / ".build"
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -121,7 +125,8 @@ def build_warehouse(
             names = graph.upstream(select) if select else list(graph.order)
             if copy is not None:
                 copy.wait_copied()
-            result = _build_into(private, data_dir / "lake", graph, names, version, _safe_label(source_label), dates)
+            result = _build_into(private, data_dir / "lake", graph, names, version, _safe_label(source_label), dates,
+                                 limits, build_dir)  # fmt: skip
             if copy is not None:
                 copy.wait_flushed()
             result.seconds = time.monotonic() - started
@@ -137,6 +142,8 @@ def build_warehouse(
                 copy.wait_copied(quietly=True)  # no copy may write the private file after it is removed
             for leftover in (private, Path(f"{private}.wal")):
                 leftover.unlink(missing_ok=True)
+            if limits.spill_dir is None:  # ours: nothing in it outlives the build (DuckDB removes its own files)
+                shutil.rmtree(limits.spill_path(build_dir), ignore_errors=True)
 
 
 class _Copy:
@@ -185,10 +192,12 @@ def published_version(path: str | Path) -> int:
 
 
 def _build_into(
-    path: Path, lake_dir: Path, graph: ModelGraph, names: list[str], version: int, label: str, dates: list[date] | None
-) -> BuildResult:
+    path: Path, lake_dir: Path, graph: ModelGraph, names: list[str], version: int, label: str, dates: list[date] | None,
+    limits: BuildLimits, build_dir: Path,
+) -> BuildResult:  # fmt: skip
     con = duckdb.connect()
     try:
+        limits.apply(con, build_dir)
         con.execute("set TimeZone = 'UTC'")  # dates of instants are UTC calendar days, whoever builds
         con.execute(f"attach '{path.as_posix()}' as wh (storage_version '{STORAGE_VERSION}')")
         con.execute("use wh")

@@ -99,6 +99,7 @@ def warehouse_assets(graph: ModelGraph | None = None):
                 source_label=inc_api.source_label,
                 select=None if everything else selected,
                 changed_dates=changed_dates(context.run.tags, today=run_started_at(context).date()),
+                limits=settings.build_limits(),
             )
         except BuildFailed as failed:
             context.log.error(str(failed))
