@@ -6,7 +6,7 @@ import sys
 
 from .common import machine
 
-BENCHMARKS = ("throughput", "window", "api", "warehouse", "large_day")
+BENCHMARKS = ("throughput", "window", "api", "warehouse", "warehouse_scale", "large_day")
 
 
 def main(names: list[str]) -> None:
