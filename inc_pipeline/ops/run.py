@@ -1,9 +1,10 @@
 """`inc-pipeline run`: one Dagster run over a partition range: every endpoint, the snapshots, then the marts.
 
-By default the run is in-process (`materialize`): one endpoint after another, cheapest for short ranges.
-`--parallel` runs each endpoint in its own process (Dagster's multiprocess executor), so a backfill takes as
-long as its slowest endpoint rather than the sum of them; the client's file-locked pacing and quota ledger and
-the per-endpoint pools keep the processes within the API's limits.
+Either way it is a run of the definitions' job `inc_pipeline_run` (defs/schedules), in the instance's job history
+and timeline, re-executable from the UI. By default the run is in-process: one endpoint after another, cheapest for
+short ranges. `--parallel` runs each endpoint in its own process (Dagster's multiprocess executor), so a backfill
+takes as long as its slowest endpoint rather than the sum of them; the client's file-locked pacing and quota ledger
+and the per-endpoint pools keep the processes within the API's limits.
 """
 
 from __future__ import annotations
@@ -21,9 +22,7 @@ from dagster import (
     AssetSelection,
     DagsterInstance,
     Definitions,
-    define_asset_job,
     execute_job,
-    materialize,
     reconstructable,
 )
 
@@ -31,12 +30,12 @@ from inc_pipeline import clock
 from inc_pipeline.defs.failures import INTERRUPTED
 from inc_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags  # noqa: F401 (re-exported)
 from inc_pipeline.defs.run_clock import STARTED_AT_TAG
+from inc_pipeline.defs.schedules import CLI_JOB, cli_job
 from inc_pipeline.errors import UserError
 
 from .step_processes import polling_steps_often, start_forkserver
 
 EXIT_FAILED_UNITS = 3  # the run succeeded and published, but some requests failed on their own: see status
-PARALLEL_JOB = "inc_pipeline_run"  # the name parallel CLI runs carry in `dagster dev`
 
 # Dagster's beta notices about our own definitions are nothing a user can act on; set here too (not only in the
 # CLI) because the parallel run's step processes import the definitions after this module.
@@ -126,21 +125,36 @@ def failed_units_text(run_id: str) -> str:
 
 
 def materialize_selection(selection: AssetSelection, *, tags: dict, raise_on_error=False, log_level="CRITICAL"):
-    """One in-process run of the definitions' assets (the ones `dagster dev` shows) with env-built resources."""
+    """One in-process run of the selection as the definitions' `inc_pipeline_run` job, so it is in the job's
+    history in `dagster dev` and can be re-executed from there, with resources built from the environment now."""
     from inc_pipeline.definitions import defs
-    from inc_pipeline.defs.resources import resources_from_env
 
-    result = materialize(
-        list(defs.assets or []),
+    graph = defs.resolve_asset_graph()
+    keys = list(selection.resolve(graph))
+    result = execute_job(
+        reconstructable(serial_job),
         instance=_run_instance(),
-        resources=resources_from_env(),  # built now, so the environment of this call counts
-        selection=selection,
+        asset_selection=None if set(keys) == set(graph.get_all_asset_keys()) else keys,
         tags=tags,
         raise_on_error=raise_on_error,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level.upper()}}}},
+        run_config={
+            "execution": {"config": {"in_process": {}}},
+            "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
+        },
     )
     _raise_failure(result)
     return result
+
+
+def serial_job():
+    """The definitions' CLI job with resources from the environment of this moment (module-level, so Dagster can
+    rebuild it; in-process, that is this process)."""
+    from inc_pipeline.definitions import defs
+    from inc_pipeline.defs.resources import resources_from_env
+
+    return Definitions(assets=list(defs.assets or []), jobs=[cli_job], resources=resources_from_env()).resolve_job_def(
+        CLI_JOB
+    )
 
 
 def _raise_failure(result) -> None:
@@ -181,8 +195,7 @@ def parallel_job():
     if not _RESOLVED:  # a plain function, not functools.cache: `reconstructable` wants a function
         from inc_pipeline.definitions import defs
 
-        job = define_asset_job(PARALLEL_JOB, selection=AssetSelection.all())
-        _RESOLVED.append(Definitions.merge(defs, Definitions(jobs=[job])).resolve_job_def(PARALLEL_JOB))
+        _RESOLVED.append(defs.resolve_job_def(CLI_JOB))
     return _RESOLVED[0]
 
 

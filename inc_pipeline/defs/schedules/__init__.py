@@ -50,6 +50,13 @@ snapshot_job = define_asset_job(
     description="Current state (inventory, online clients, today so far), then the marts.",
     run_tags=RETRY_TAGS,
 )
+CLI_JOB = "inc_pipeline_run"
+cli_job = define_asset_job(
+    CLI_JOB,
+    selection=AssetSelection.all(),
+    description="What `inc-pipeline run` and `backfill` launch: the chosen assets over the chosen days, then the "
+    "marts. Its runs can be re-executed from the UI like any job's.",
+)
 quota_retry_job = define_asset_job(
     "quota_retry",
     selection=AssetSelection.assets(*QUOTA_LIMITED),
@@ -122,7 +129,7 @@ def deferred_quota_sensor(context: SensorEvaluationContext):
 
 
 defs = Definitions(
-    jobs=[daily_job, snapshot_job, quota_retry_job],
+    jobs=[daily_job, snapshot_job, quota_retry_job, cli_job],
     schedules=[daily_extraction_schedule, snapshot_schedule],
     sensors=[deferred_quota_sensor],
 )
