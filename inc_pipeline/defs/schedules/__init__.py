@@ -76,7 +76,9 @@ def daily_range(tick: datetime, lookback: int) -> tuple[date, date]:
     return max(end - timedelta(days=lookback), date.fromisoformat(START_DATE)), end
 
 
-@schedule(job=daily_job, cron_schedule="30 2 * * *", execution_timezone=TIMEZONE)
+@schedule(job=daily_job, cron_schedule="30 2 * * *", execution_timezone=TIMEZONE,
+          description="02:30 daily: yesterday and the lookback window (INC_LOOKBACK_DAYS) of every window endpoint, "
+          "the site list, then the marts, in one run.")  # fmt: skip
 def daily_extraction_schedule(context: ScheduleEvaluationContext) -> RunRequest:
     """One run over yesterday and the lookback window (late data), single-run backfill of every window asset."""
     start, end = daily_range(context.scheduled_execution_time, lookback_days())
@@ -85,7 +87,9 @@ def daily_extraction_schedule(context: ScheduleEvaluationContext) -> RunRequest:
     )
 
 
-@schedule(job=snapshot_job, cron_schedule=f"0 */{24 // SNAPSHOT_RUNS} * * *", execution_timezone=TIMEZONE)
+@schedule(job=snapshot_job, cron_schedule=f"0 */{24 // SNAPSHOT_RUNS} * * *", execution_timezone=TIMEZONE,
+          description="Every 6 hours: the current state (inventory, online clients, today so far), then the marts; "
+          "a quota-limited endpoint only in as many of the day's runs as its quota covers (inc-pipeline plan).")
 def snapshot_schedule(context: ScheduleEvaluationContext) -> RunRequest:
     """The snapshots four times a day. A quota-limited one (history_clients, 100/day) is asked in as many of them
     as `inc-pipeline plan` says its quota covers for the account's devices (snapshot_runs_per_day): four for up to
@@ -115,7 +119,9 @@ def deferred_endpoints(instance) -> dict[str, str]:
     return deferred
 
 
-@sensor(job=quota_retry_job, minimum_interval_seconds=15 * 60)
+@sensor(job=quota_retry_job, minimum_interval_seconds=15 * 60,
+        description="Every 15 minutes: re-runs an endpoint deferred because its 100/day quota ran out, once the "
+        "quota day is over (one run per deferral).")  # fmt: skip
 def deferred_quota_sensor(context: SensorEvaluationContext):
     """Re-runs an endpoint deferred for quota once its quota day is over: one run per deferral (run_key)."""
     now = clock.now()
