@@ -9,36 +9,10 @@ import argparse
 import os
 import sys
 import warnings
-from datetime import date
 from pathlib import Path
 
-from inc_pipeline.days import iso_day
+from inc_pipeline.args import OneLineParser, parse_day, whole_number
 from inc_pipeline.errors import UserError
-
-
-def parse_day(text: str) -> date:
-    """A YYYY-MM-DD date, or a one-line error saying what was expected."""
-    try:
-        return iso_day(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01") from None
-
-
-def whole_number(low: int, high: int | None = None, note: str = ""):
-    """An argparse type: a whole number in low..high (or low or more), else a one-line error saying which."""
-    allowed = f"{low}..{high}" if high is not None else f"{low} or more"
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = None
-        if value is None or value < low or (high is not None and value > high):
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of {allowed}{note}")
-        return value
-
-    return parse
-
 
 at_least_one = whole_number(1)  # days, sites
 
@@ -51,13 +25,6 @@ def _add_range(parser: argparse.ArgumentParser) -> None:
 def _add_log_level(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-level", default="critical", choices=["debug", "info", "warning", "error", "critical"],
                         help="Dagster's console log level (default: only our own one-line messages)")  # fmt: skip
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a bad argument ends with our one line (and exit code 2), not the usage block first."""
-
-    def error(self, message: str):
-        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from inc_pipeline.cli import OneLineParser, parse_day, whole_number
+from inc_pipeline.args import OneLineParser, parse_day, whole_number
 from inc_pipeline.clock import MAX_TIME_SCALE, ApiClock
 
 from .config import FaultConfig, SimulatorConfig
