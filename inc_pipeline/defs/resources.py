@@ -59,10 +59,9 @@ class IncApiResource(ConfigurableResource):
 
     def client(self, state_dir: Path) -> IncClient:
         """A paced client; pacing and quota state live in `state_dir`, shared by every run on this machine."""
-        base_url, api_key = self.base_url, self.api_key
-        if base_url == SIMULATOR:
-            simulator = self._embedded()
-            base_url, api_key = simulator.base_url, simulator.config.api_key
+        return self._client_of(self.base_url, self.api_key, state_dir)
+
+    def _client_of(self, base_url: str, api_key: str, state_dir: Path) -> IncClient:
         if not api_key:
             raise MissingSettingError(
                 "INC_API_KEY is not set: export your INC Cloud key (see .env.example), or try `inc-pipeline demo`"
@@ -81,19 +80,10 @@ class IncApiResource(ConfigurableResource):
             query=parse_query_params(self.query_params),
         )
 
-    def _embedded(self):
-        """The process's embedded simulator, its limits on the same clock as the client."""
-        from inc_pipeline.simulator.config import SimulatorConfig
-        from inc_pipeline.simulator.embedded import embedded_simulator
-
-        return embedded_simulator(SimulatorConfig(time_scale=self.time_scale))
-
     def account_user(self) -> str:
-        """The account name the statistics endpoints send (`user`); the embedded simulator's own when unset."""
+        """The account name the statistics endpoints send (`user`)."""
         if self.user:
             return self.user
-        if self.base_url == SIMULATOR:
-            return self._embedded().config.user
         raise MissingSettingError(
             "INC_API_USER is not set: export the INC Cloud account name the statistics endpoints require "
             "(see .env.example), or try `inc-pipeline demo`"
@@ -106,11 +96,35 @@ class IncApiResource(ConfigurableResource):
         Simulated data is labelled as such (`simulator+http://127.0.0.1:N`), whether it is the embedded
         simulator or one on loopback (INC Cloud never is), so demo data cannot pass for an account's.
         """
-        if self.base_url == SIMULATOR:
-            return f"{SIMULATOR}+{self._embedded().base_url}"
         if is_loopback(self.base_url):
             return f"{SIMULATOR}+{self.base_url}"
         return self.base_url
+
+
+class SimulatedIncApiResource(IncApiResource):
+    """The twin of `IncApiResource`: the embedded simulator (`INC_API_BASE_URL=simulator`, the demo) behind the same
+    interface, its own URL, key and account; its limits on the client's clock (`time_scale`). The one place the
+    definitions reach the simulator (tests/test_layers.py keeps the library below it)."""
+
+    base_url: str = SIMULATOR
+
+    def client(self, state_dir: Path) -> IncClient:
+        simulator = self._embedded()
+        return self._client_of(simulator.base_url, simulator.config.api_key, state_dir)
+
+    def account_user(self) -> str:
+        return self.user or self._embedded().config.user
+
+    @property
+    def source_label(self) -> str:
+        return f"{SIMULATOR}+{self._embedded().base_url}"
+
+    def _embedded(self):
+        """The process's embedded simulator, started on first use."""
+        from inc_pipeline.simulator.config import SimulatorConfig
+        from inc_pipeline.simulator.embedded import embedded_simulator
+
+        return embedded_simulator(SimulatorConfig(time_scale=self.time_scale))
 
 
 class PipelineSettings(ConfigurableResource):
@@ -266,7 +280,7 @@ def archive_raw_from_env() -> bool:
 def resources_from_env() -> dict:
     """The resources, configured from the INC_* environment variables documented in .env.example."""
     return {
-        "inc_api": IncApiResource(
+        "inc_api": (SimulatedIncApiResource if os.environ.get("INC_API_BASE_URL") == SIMULATOR else IncApiResource)(
             base_url=_env("INC_API_BASE_URL", VENDOR_BASE_URL),
             api_key=_env("INC_API_KEY", ""),
             user=_env("INC_API_USER", ""),

@@ -262,3 +262,24 @@ def test_a_partition_setting_the_definitions_cannot_load_is_one_line(tmp_path, n
 )
 def test_data_pulled_from_this_machine_is_labelled_simulated(url, label):
     assert IncApiResource(base_url=url, api_key="k").source_label == label
+
+
+def test_the_embedded_simulator_is_the_api_resources_twin(ops_env, cli, monkeypatch, tmp_path):
+    """INC_API_BASE_URL=simulator: the resources hold the simulated twin, and a run lands from the process's own
+    simulator with its key and account, labelled simulated."""
+    import duckdb
+
+    from inc_pipeline.defs.resources import IncApiResource, SimulatedIncApiResource, resources_from_env
+
+    monkeypatch.setenv("INC_API_BASE_URL", "simulator")
+    monkeypatch.delenv("INC_API_KEY")
+    monkeypatch.delenv("INC_API_USER")
+    monkeypatch.setenv("INC_DATA_DIR", str(tmp_path / "twin"))
+    twin = resources_from_env()["inc_api"]
+    assert isinstance(twin, SimulatedIncApiResource) and isinstance(twin, IncApiResource)
+    outcome = cli("run", "--start", "2026-11-18", "--end", "2026-11-18", "--select", "user_shops,warehouse")
+    assert outcome.code == 0, outcome.err
+    with duckdb.connect(str(tmp_path / "twin" / "warehouse.duckdb"), read_only=True) as con:
+        sites = con.execute("select count(*) from marts.sites").fetchone()[0]
+        label = con.execute("select source_label from meta.build_info").fetchone()[0]
+    assert sites > 0 and label.startswith("simulator+http://127.0.0.1:")
