@@ -212,6 +212,7 @@ def _build_into(
         _describe_marts(con, graph)
         _write_build_info(con, version, label, len(graph.models))
         _write_lake_coverage(con, lake_dir)
+        _write_current_build(con, version, dates)
         _check_v1_readable(con)
         con.execute("use memory")
         con.execute("detach wh")  # checkpoints: the file is complete and has no WAL before it is renamed
@@ -328,6 +329,25 @@ def _write_build_info(con: duckdb.DuckDBPyConnection, version: int, label: str, 
     con.execute(
         "insert into meta.build_info values (?, ?, ?, ?, ?, ?)",
         [version, clock.now(), label, duckdb.__version__, STORAGE_VERSION, models],
+    )
+
+
+def _write_current_build(con: duckdb.DuckDBPyConnection, version: int, dates: list[date] | None) -> None:
+    """meta.current_build: one row, the build a reader is looking at (meta.build_info keeps every build's): its
+    version and stamps, the lake's span, the days it recomputed (`full` for a full build) and each mart's rows."""
+    marts = [r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts' and table_catalog = 'wh' "
+        "order by 1").fetchall()]  # fmt: skip
+    rows = {name: con.execute(f'select count(*) from marts."{name}"').fetchone()[0] for name in marts}
+    changed = "full" if dates is None else ", ".join(day.isoformat() for day in dates)
+    con.execute(
+        "create or replace table meta.current_build as "
+        "select info.version, info.built_at, info.source_label, info.duckdb_version, info.storage_version, "
+        "info.models, (select min(first_day) from meta.lake_coverage) as lake_first_day, "
+        "(select max(last_day) from meta.lake_coverage) as lake_last_day, ?::varchar as rebuilt_days, "
+        "map(?::varchar[], ?::bigint[]) as mart_rows "
+        "from meta.build_info as info where info.version = ?",
+        [changed, list(rows), list(rows.values()), version],
     )
 
 
