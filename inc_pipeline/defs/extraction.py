@@ -13,6 +13,7 @@ from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetMaterialization,
     AssetsDefinition,
     BackfillPolicy,
     Definitions,
@@ -191,6 +192,24 @@ def _resumed(endpoint: Endpoint, lake: Lake, day: date, run_id: str) -> Material
     return MaterializeResult(metadata=metadata, check_results=checks)
 
 
+ROW_COUNT = "dagster/row_count"
+# The run's figures, not one partition's: in a partition's materialization they carry `run_` in front.
+RUN_TOTALS = ("rows_landed", "rows_quarantined", "duplicates_dropped", "api_calls", "pages", "retries", "throttled",
+              "requests", "partitions", "units_failed", "rows_carried")  # fmt: skip
+
+
+def per_partition(key: AssetKey, result: MaterializeResult, lake: Lake, endpoint_id: str, days: list[date]):
+    """A run over a range of days, reported day by day. The asset's result (which Dagster records on every partition
+    of the range, and which downstream steps wait for) carries the run's figures, named as such; then each landed
+    partition gets its own row count (as its Parquet file holds it), the latest word on that partition."""
+    run_wide = {f"run_{k}" if k in RUN_TOTALS else k: v for k, v in (result.metadata or {}).items()}
+    yield MaterializeResult(metadata=run_wide, check_results=result.check_results)
+    for day in days:
+        rows = lake.row_count(endpoint_id, day)
+        if rows is not None:  # a day with no partition did not land (its unit failed before it ever had one)
+            yield AssetMaterialization(asset_key=key, partition=day.isoformat(), metadata={ROW_COUNT: rows, **run_wide})
+
+
 def _iso(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")
 
@@ -274,8 +293,15 @@ def endpoint_asset(endpoint: Endpoint, retry_policy: RetryPolicy = RETRY_POLICY)
             resumed_from = landed_by_unfinished_attempt(context, endpoint, lake, today)
             if resumed_from:
                 context.log.info(f"{endpoint.id}: today's answer was landed by run {resumed_from}, not asked again")
-                return _resumed(endpoint, lake, today, resumed_from)
-            return extract_endpoint(endpoint, days, inc_api, settings, context.log, context.run_id, now)
+                result = _resumed(endpoint, lake, today, resumed_from)
+            else:
+                result = extract_endpoint(endpoint, days, inc_api, settings, context.log, context.run_id, now)
+        if endpoint.is_windowed:
+            yield from per_partition(context.asset_key, result, lake, endpoint.id, days)
+        else:
+            rows = lake.row_count(endpoint.id, today)
+            yield MaterializeResult(metadata={**(result.metadata or {}), ROW_COUNT: rows or 0},
+                                    check_results=result.check_results)  # fmt: skip
 
     return _extract
 

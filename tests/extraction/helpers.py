@@ -53,10 +53,11 @@ def run(
 
 
 def metadata(result: ExecuteInProcessResult, endpoint_id: str) -> dict:
-    """The materialization metadata of one asset in `result`, as plain values (a run over a partition range
-    materializes each partition with the run's one description)."""
+    """The run's materialization metadata of one asset in `result`, as plain values: a run over a partition range
+    reports each partition with its own row count and the run's figures (`run_` in front), the same for all."""
     events = [e for e in result.get_asset_materialization_events() if e.materialization.asset_key.path == [endpoint_id]]
-    described = [{k: v.value for k, v in e.materialization.metadata.items()} for e in events]
+    described = [{k.removeprefix("run_"): v.value for k, v in e.materialization.metadata.items()
+                  if k != "dagster/row_count"} for e in events]  # fmt: skip
     assert described and all(d == described[0] for d in described)
     return described[0]
 
