@@ -20,6 +20,8 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
+    TableColumn,
+    TableSchema,
     asset,
 )
 
@@ -33,6 +35,8 @@ from inc_pipeline.extract.run import LandingOptions, LandingReport, land_request
 from inc_pipeline.extract.targets import load_targets, require_sites
 from inc_pipeline.extract.units import request_days, target_text
 from inc_pipeline.landing.lake import Lake
+from inc_pipeline.landing.privacy import client_identifiers, personal_columns
+from inc_pipeline.landing.schemas import arrow_schema
 
 from .failures import fail_at_once
 from .partitions import DAILY, TIMEZONE
@@ -97,7 +101,23 @@ def _metadata(endpoint: Endpoint) -> dict:
         "scope": endpoint.scope.value,
         "natural_key": ", ".join(endpoint.natural_key),
         "assumptions": MetadataValue.md("\n".join(f"- {note}" for note in endpoint.notes) or "none"),
+        "dagster/column_schema": column_schema(endpoint),
     }
+
+
+def column_schema(endpoint: Endpoint) -> TableSchema:
+    """The landed table's columns and Parquet types, from the landing schema; personal fields say how they land."""
+    clients, personal = set(client_identifiers(endpoint)), set(personal_columns(endpoint))
+
+    def described(name: str) -> str | None:
+        if name in clients:
+            return "personal: a client's keyed hash (pseudonym) under either INC_PII_POLICY"
+        if name in personal:
+            return "personal: not landed under INC_PII_POLICY=drop (the default), a keyed hash under pseudonymise"
+        return None
+
+    return TableSchema(columns=[TableColumn(f.name, str(f.type), description=described(f.name))
+                                for f in arrow_schema(endpoint)])  # fmt: skip
 
 
 def _days(context: AssetExecutionContext) -> list[date]:

@@ -43,3 +43,25 @@ def test_every_partition_reports_its_own_row_count(sim_config, tmp_path, monkeyp
     snapshot = instance.get_latest_materialization_event(AssetKey("shop_devices")).asset_materialization
     landed = sorted((data / "lake" / "shop_devices").glob("date=*/part-0.parquet"))[-1]
     assert snapshot.metadata["dagster/row_count"].value == pq.ParquetFile(landed).metadata.num_rows > 0
+
+
+def test_each_endpoint_asset_declares_the_columns_it_lands(first_run, ops_env):
+    """`dagster/column_schema`, from the landing schema: every landed file's columns are among it, with the same
+    Parquet types; personal columns say how they land."""
+    from inc_pipeline.catalog import ENDPOINTS
+    from inc_pipeline.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    checked = 0
+    for endpoint in ENDPOINTS:
+        schema = graph.get(AssetKey(endpoint.id)).metadata["dagster/column_schema"]
+        declared = {column.name: column.type for column in schema.columns}
+        for file in sorted((ops_env["data"] / "lake" / endpoint.id).glob("date=*/part-0.parquet"))[-1:]:
+            landed = pq.read_schema(file)
+            assert {f.name: str(f.type) for f in landed}.items() <= declared.items(), endpoint.id
+            checked += 1
+    assert checked >= 30
+    auth = graph.get(AssetKey("auth_history")).metadata["dagster/column_schema"]
+    notes = {column.name: column.description for column in auth.columns}
+    assert "either INC_PII_POLICY" in notes["user_mac"] and "not landed under" in notes["mobile_no"]
+    assert notes["vendor"] is None
