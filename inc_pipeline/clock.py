@@ -77,17 +77,15 @@ class ApiClock:
             raise ValueError(f"time scale must be in (0, {MAX_TIME_SCALE:g}], got {self.scale}")
 
     def now(self) -> datetime:
-        real = now()
-        if self.scale == 1:
-            return real
-        return SCALE_ORIGIN + (real - SCALE_ORIGIN) * self.scale
+        return self._scaled(now())
 
     def timestamp(self) -> float:
         """Seconds since the epoch on the API's clock, from the process clock: pacing measures intervals between
         processes, which a test's frozen `now()` must not stop."""
-        real = time.time()
-        origin = SCALE_ORIGIN.timestamp()
-        return origin + (real - origin) * self.scale
+        return self._scaled(datetime.fromtimestamp(time.time(), UTC)).timestamp()
+
+    def _scaled(self, real: datetime) -> datetime:
+        return real if self.scale == 1 else SCALE_ORIGIN + (real - SCALE_ORIGIN) * self.scale
 
     def real(self, moment: datetime) -> datetime:
         """When the API's `moment` comes on our clock (a quota's reset, for a rerun's schedule)."""

@@ -240,7 +240,7 @@ def build_limits(memory_limit: str, spill_dir: str) -> BuildLimits:
     try:
         return BuildLimits(memory_limit or DEFAULT_MEMORY_LIMIT, Path(spill_dir) if spill_dir else None)
     except BuildLimitError as error:
-        name = "INC_WAREHOUSE_SPILL_DIR" if "spill" in str(error) else "INC_WAREHOUSE_MEMORY_LIMIT"
+        name = {"spill_dir": "INC_WAREHOUSE_SPILL_DIR", "memory_limit": "INC_WAREHOUSE_MEMORY_LIMIT"}[error.limit]
         raise SettingError(f"{name}: {error}, or unset it") from None
 
 

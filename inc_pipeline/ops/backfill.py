@@ -64,10 +64,10 @@ def backfill(start: date, end: date, *, select: str | None = None, days_per_run:
             break  # an outage: the next run would meet it too; the lake keeps what landed
     left = missing_days(lake, start, end, endpoints)
     if left:
-        runs = len(newest_first_chunks(left, size))
-        print(f"inc-pipeline backfill: {start}..{end}: {len(left)} days left ({runs} more run(s) of up to {size} "
-              f"days: {runs_text(newest_first_chunks(left, size)[:3])}{', ...' if runs > 3 else ''}); run it "
-              f"again, or nightly", file=sys.stderr)  # fmt: skip
+        rest = newest_first_chunks(left, size)
+        print(f"inc-pipeline backfill: {start}..{end}: {len(left)} days left ({len(rest)} more run(s) of up to "
+              f"{size} days: {runs_text(rest[:3])}{', ...' if len(rest) > 3 else ''}); run it again, or nightly",
+              file=sys.stderr)  # fmt: skip
     else:
         print(f"inc-pipeline backfill: {start}..{end} has landed", file=sys.stderr)
     return worst

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dagster import DagsterInstance
 
+from inc_pipeline.defs.resources import data_dir_from_env
 from inc_pipeline.errors import UserError
 
 # Each rate-limited endpoint has its own pool (see defs/extraction.py); one slot per pool means two runs never
@@ -29,7 +30,7 @@ telemetry:
 
 def data_dir() -> Path:
     """The data directory: INC_DATA_DIR, default ./data; a one-line error when a file is in the way."""
-    path = Path(os.environ.get("INC_DATA_DIR") or "data").resolve()
+    path = data_dir_from_env().resolve()
     _refuse_file(path, "INC_DATA_DIR")
     return path
 

@@ -20,7 +20,11 @@ _SMALLEST_MIB = 256  # below it DuckDB cannot hold even one model's working set 
 
 
 class BuildLimitError(ValueError):
-    """A memory limit or spill directory the build cannot use."""
+    """A memory limit or spill directory the build cannot use; `limit` names which ("memory_limit", "spill_dir")."""
+
+    def __init__(self, message: str, limit: str):
+        super().__init__(message)
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,12 @@ class BuildLimits:
         if not match or _mib(float(match.group(1)), match.group(2)) < _SMALLEST_MIB:
             raise BuildLimitError(
                 f"warehouse memory limit {self.memory_limit!r} is not a size of at least {_SMALLEST_MIB} MiB: "
-                f"give e.g. 2GiB or 1500MB"
+                f"give e.g. 2GiB or 1500MB",
+                "memory_limit",
             )
         if self.spill_dir is not None and Path(self.spill_dir).exists() and not Path(self.spill_dir).is_dir():
-            raise BuildLimitError(f"warehouse spill directory {self.spill_dir} is a file: give a directory")
+            raise BuildLimitError(f"warehouse spill directory {self.spill_dir} is a file: give a directory",
+                                  "spill_dir")  # fmt: skip
 
     def spill_path(self, build_dir: Path) -> Path:
         return Path(self.spill_dir) if self.spill_dir is not None else build_dir / SPILL_DIR_NAME

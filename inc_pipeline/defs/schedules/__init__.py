@@ -23,7 +23,7 @@ from dagster import (
 )
 
 from inc_pipeline import clock
-from inc_pipeline.catalog import ENDPOINTS
+from inc_pipeline.catalog import ENDPOINTS, ENDPOINTS_BY_ID
 from inc_pipeline.defs.partitions import START_DATE, TIMEZONE, range_tags
 from inc_pipeline.defs.resources import data_dir_from_env, lookback_days_from_env
 from inc_pipeline.defs.warehouse import model_keys
@@ -96,10 +96,7 @@ def snapshot_schedule(context: ScheduleEvaluationContext) -> RunRequest:
     25 devices, one (rotating) for more than 50; the other ticks leave it out rather than defer it."""
     tick = context.scheduled_execution_time.hour // (24 // SNAPSHOT_RUNS)
     targets = load_targets(Lake(data_dir_from_env()), user="schedule")
-    left_out = {
-        endpoint.id for endpoint in ENDPOINTS
-        if endpoint.id in SNAPSHOTS and not asked_at_tick(snapshot_runs_per_day(endpoint, targets), tick)
-    }  # fmt: skip
+    left_out = {e for e in SNAPSHOTS if not asked_at_tick(snapshot_runs_per_day(ENDPOINTS_BY_ID[e], targets), tick)}
     selection = [AssetKey(endpoint_id) for endpoint_id in SNAPSHOTS if endpoint_id not in left_out]
     return RunRequest(
         run_key=f"snapshots-{context.scheduled_execution_time:%Y-%m-%dT%H}",
