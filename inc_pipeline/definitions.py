@@ -1,23 +1,12 @@
-"""What `dagster dev` (workspace.yaml) loads: the merge of every domain's definitions. Nothing else lives here."""
+"""What `dagster dev` (workspace.yaml) loads: the merge of the endpoint assets (built from the catalog), the
+warehouse, the schedules and sensors, and the resources. Nothing else lives here."""
 
 from dagster import Definitions
 
-from inc_pipeline.defs import (
-    auth,
-    clients,
-    devices,
-    dwell,
-    guests,
-    reports,
-    schedules,
-    sites,
-    traffic,
-    vendors,
-    warehouse,
-    wireless,
-)
+from inc_pipeline.defs import schedules, warehouse
+from inc_pipeline.defs.request_groups import extraction_definitions
 from inc_pipeline.defs.resources import resources_from_env
 
-DOMAINS = (sites, devices, wireless, clients, auth, guests, dwell, traffic, vendors, reports, warehouse, schedules)
-
-defs = Definitions.merge(*(domain.defs for domain in DOMAINS), Definitions(resources=resources_from_env()))
+defs = Definitions.merge(
+    extraction_definitions(), warehouse.defs, schedules.defs, Definitions(resources=resources_from_env())
+)

@@ -1,9 +1,7 @@
-"""One Dagster asset per catalog entry, generated from the catalog: the only extraction code path.
+"""One endpoint's extraction as an asset sees it: its metadata and checks, the plan-fetch-land of its requests,
+and its result as Dagster records it. `request_groups` builds the assets from these, the only extraction path."""
 
-Window endpoints are daily-partitioned with a single-run backfill policy, so a 30-day backfill is one run that
-asks for 5 auth-history windows, not 30; snapshots are unpartitioned and land under their extraction day.
-"""
-
+import threading
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
@@ -14,15 +12,11 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetMaterialization,
-    AssetsDefinition,
-    BackfillPolicy,
-    Definitions,
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
     TableColumn,
     TableSchema,
-    asset,
 )
 
 from inc_pipeline import clock
@@ -38,11 +32,8 @@ from inc_pipeline.landing.lake import Lake
 from inc_pipeline.landing.privacy import client_identifiers, personal_columns
 from inc_pipeline.landing.schemas import arrow_schema
 
-from .failures import fail_at_once
-from .partitions import DAILY, TIMEZONE
+from .partitions import TIMEZONE
 from .resources import IncApiResource, PipelineSettings
-from .resume import landed_by_unfinished_attempt
-from .run_clock import run_started_at
 
 QUARANTINE_FAIL_SHARE = 0.05  # more than 5% of rows quarantined fails the check: the API or our schema changed
 # Transient failures only (see failures.py): an API down for a minute gets two more attempts, 30 s apart.
@@ -56,8 +47,6 @@ UPSTREAM_BY_SCOPE = {
     Scope.AP: "device_ap_info",
     Scope.SSID: "device_ssid_info",
 }
-# Launched first when several steps are ready at once (Dagster's op priority tag; others have 0).
-CHAIN_PRIORITY = 1
 
 
 @cache
@@ -75,10 +64,6 @@ def discovery_path(endpoint_id: str) -> tuple[str, ...]:
     before their devices, the devices before their SSIDs or access points."""
     upstream = UPSTREAM_BY_SCOPE.get(ENDPOINTS_BY_ID[endpoint_id].scope)
     return (*discovery_path(upstream), endpoint_id) if upstream else (endpoint_id,)
-
-
-def quarantine_check_name(endpoint: Endpoint) -> str:
-    return "quarantined_rows"
 
 
 def _check_specs(endpoint: Endpoint) -> list[AssetCheckSpec]:
@@ -129,10 +114,11 @@ def _days(context: AssetExecutionContext) -> list[date]:
     return days
 
 
-def _quarantine_check(rows_landed: int, rows_quarantined: int) -> AssetCheckResult:
+def _quarantine_check(key: AssetKey, rows_landed: int, rows_quarantined: int) -> AssetCheckResult:
     """Fails when more than QUARANTINE_FAIL_SHARE of the rows went to quarantine."""
     share = rows_quarantined / max(rows_landed + rows_quarantined, 1)
     return AssetCheckResult(
+        asset_key=key,
         check_name="quarantined_rows",
         passed=share <= QUARANTINE_FAIL_SHARE,
         severity=AssetCheckSeverity.ERROR,
@@ -140,12 +126,13 @@ def _quarantine_check(rows_landed: int, rows_quarantined: int) -> AssetCheckResu
     )
 
 
-def _failed_units_check(report: LandingReport) -> AssetCheckResult:
+def _failed_units_check(key: AssetKey, report: LandingReport) -> AssetCheckResult:
     """Warns when some requests failed on their own (everything else landed): `inc-pipeline status` lists them."""
     failures = report.units_failed
     lines = [f"- {target_text(f.request.endpoint, f.request.context, f.request.params)}: {f.message}"
              for f in failures[:20]]  # fmt: skip
     return AssetCheckResult(
+        asset_key=key,
         check_name="failed_units",
         passed=not failures,
         severity=AssetCheckSeverity.WARN,
@@ -157,17 +144,18 @@ def _failed_units_check(report: LandingReport) -> AssetCheckResult:
 def _results(
     endpoint: Endpoint, report: LandingReport, client, deferred: QuotaExhaustedError | None
 ) -> MaterializeResult:
-    stats = client.stats[endpoint.id]
+    stats, key = client.stats[endpoint.id], AssetKey(endpoint.id)
     drift = sorted(report.unknown_fields)
     checks = [
-        _quarantine_check(report.rows_landed, report.rows_quarantined),
+        _quarantine_check(key, report.rows_landed, report.rows_quarantined),
         AssetCheckResult(
+            asset_key=key,
             check_name="schema_drift",
             passed=not drift and not report.missing_fields,
             severity=AssetCheckSeverity.WARN,
             metadata={"unknown_fields": ", ".join(drift), "missing_fields": ", ".join(sorted(report.missing_fields))},
         ),
-        _failed_units_check(report),
+        _failed_units_check(key, report),
     ]
     windows = [w for w in report.windows if w]
     metadata = {
@@ -192,24 +180,27 @@ def _results(
         metadata["deferred_until"] = deferred.until.isoformat()  # the deferred-quota sensor retries after it
     if report.preview is not None:
         metadata["preview"] = MetadataValue.md(report.preview.astype(str).to_markdown(index=False))
-    return MaterializeResult(metadata=metadata, check_results=checks)
+    return MaterializeResult(asset_key=key, metadata=metadata, check_results=checks)
 
 
-def _resumed(endpoint: Endpoint, lake: Lake, day: date, run_id: str) -> MaterializeResult:
-    """What an unfinished attempt landed, described again without asking the API (see resume.py)."""
-    quarantined = lake.read_quarantine(endpoint.id, day)
-    rows_quarantined = int(quarantined["source_row"].nunique()) if len(quarantined) else 0
-    rows = lake.row_count(endpoint.id, day) or 0
+def _resumed(endpoint: Endpoint, lake: Lake, days: list[date], run_id: str) -> MaterializeResult:
+    """What an earlier attempt landed for `days`, described again without asking the API (see resume.py)."""
+    key, rows, rows_quarantined = AssetKey(endpoint.id), 0, 0
+    for day in days:
+        quarantined = lake.read_quarantine(endpoint.id, day)
+        rows_quarantined += int(quarantined["source_row"].nunique()) if len(quarantined) else 0
+        rows += lake.row_count(endpoint.id, day) or 0
     checks = [
-        _quarantine_check(rows, rows_quarantined),
+        _quarantine_check(key, rows, rows_quarantined),
         AssetCheckResult(  # the drift was reported by the attempt that fetched the answer
-            check_name="schema_drift", passed=True, severity=AssetCheckSeverity.WARN, metadata={"resumed_from": run_id}
+            asset_key=key, check_name="schema_drift", passed=True, severity=AssetCheckSeverity.WARN,
+            metadata={"resumed_from": run_id},
         ),
-        _failed_units_check(LandingReport(endpoint.id)),
+        _failed_units_check(key, LandingReport(endpoint.id)),
     ]
     metadata = {"rows_landed": rows, "rows_quarantined": rows_quarantined, "api_calls": 0, "requests": 0,
-                "partitions": 1, "resumed_from": run_id}  # fmt: skip
-    return MaterializeResult(metadata=metadata, check_results=checks)
+                "partitions": len(days), "resumed_from": run_id}  # fmt: skip
+    return MaterializeResult(asset_key=key, metadata=metadata, check_results=checks)
 
 
 ROW_COUNT = "dagster/row_count"
@@ -223,7 +214,7 @@ def per_partition(key: AssetKey, result: MaterializeResult, lake: Lake, endpoint
     of the range, and which downstream steps wait for) carries the run's figures, named as such; then each landed
     partition gets its own row count (as its Parquet file holds it), the latest word on that partition."""
     run_wide = {f"run_{k}" if k in RUN_TOTALS else k: v for k, v in (result.metadata or {}).items()}
-    yield MaterializeResult(metadata=run_wide, check_results=result.check_results)
+    yield MaterializeResult(asset_key=key, metadata=run_wide, check_results=result.check_results)
     for day in days:
         rows = lake.row_count(endpoint_id, day)
         if rows is not None:  # a day with no partition did not land (its unit failed before it ever had one)
@@ -242,6 +233,7 @@ def extract_endpoint(
     log,
     run_id: str = "",
     now: datetime | None = None,
+    stop: threading.Event | None = None,
 ) -> MaterializeResult:
     """Plan, fetch and land one endpoint for `days` (window endpoints) or `now` (snapshots: the run's start)."""
     lake = Lake(settings.root)
@@ -269,7 +261,7 @@ def extract_endpoint(
         landed_days = days or [now.date()]
         if endpoint.is_windowed:  # a failed unit of an earlier window lands in its own days
             landed_days = sorted({*landed_days, *(day for r in retries for day in request_days(r))})
-        report = land_requests(client, endpoint, requests, lake, options, partition_dates=landed_days)
+        report = land_requests(client, endpoint, requests, lake, options, partition_dates=landed_days, stop=stop)
         ledger.record(endpoint, report.units_landed, report.units_failed, run_id=run_id)
         if rotates(endpoint):
             coverage.record(endpoint.id, report.units_landed, now.date())
@@ -284,53 +276,3 @@ def extract_endpoint(
         return _results(endpoint, report, client, report.deferred)
 
 
-def endpoint_asset(endpoint: Endpoint, retry_policy: RetryPolicy = RETRY_POLICY) -> AssetsDefinition:
-    """The asset for one catalog entry: description from the manual, limits in metadata, domain as group.
-
-    `retry_policy` applies to transient failures only; permanent ones fail at once (`fail_at_once`).
-    """
-    upstream = UPSTREAM_BY_SCOPE.get(endpoint.scope)
-
-    @asset(
-        name=endpoint.id,
-        group_name=endpoint.domain,
-        description=f"{endpoint.title} ({endpoint.method} {endpoint.path}).",
-        metadata=_metadata(endpoint),
-        partitions_def=DAILY if endpoint.is_windowed else None,
-        backfill_policy=BackfillPolicy.single_run() if endpoint.is_windowed else None,
-        deps=[upstream] if upstream else [],
-        check_specs=_check_specs(endpoint),
-        kinds={"parquet"},
-        pool=f"inc_api/{endpoint.id}" if endpoint.rate.per_second or endpoint.rate.per_day else None,
-        op_tags={"dagster/priority": str(CHAIN_PRIORITY)} if endpoint.id in dependency_chain() else None,
-        retry_policy=retry_policy,
-    )
-    def _extract(context: AssetExecutionContext, inc_api: IncApiResource, settings: PipelineSettings):
-        days = _days(context) if endpoint.is_windowed else []
-        with fail_at_once(context.run_id):
-            now = run_started_at(context)
-            lake, today = Lake(settings.root), now.date()
-            resumed_from = landed_by_unfinished_attempt(context, endpoint, lake, today)
-            if resumed_from:
-                context.log.info(f"{endpoint.id}: today's answer was landed by run {resumed_from}, not asked again")
-                result = _resumed(endpoint, lake, today, resumed_from)
-            else:
-                result = extract_endpoint(endpoint, days, inc_api, settings, context.log, context.run_id, now)
-        if endpoint.is_windowed:
-            yield from per_partition(context.asset_key, result, lake, endpoint.id, days)
-        else:
-            rows = lake.row_count(endpoint.id, today)
-            yield MaterializeResult(metadata={**(result.metadata or {}), ROW_COUNT: rows or 0},
-                                    check_results=result.check_results)  # fmt: skip
-
-    return _extract
-
-
-def endpoint_assets(domain: str) -> list[AssetsDefinition]:
-    """The assets of one domain, in catalog order."""
-    return [endpoint_asset(e) for e in ENDPOINTS if e.domain == domain]
-
-
-def domain_definitions(domain: str) -> Definitions:
-    """A domain's Definitions: its endpoint assets (checks included)."""
-    return Definitions(assets=endpoint_assets(domain))

@@ -54,6 +54,22 @@ def landed_by_unfinished_attempt(
     return event.run_id
 
 
+def landed_earlier_in_this_run(context: AssetExecutionContext, endpoint: Endpoint) -> str | None:
+    """The run that already recorded `endpoint` for this run's days: an earlier attempt of this step (Dagster's
+    retry), or, for a window endpoint, the failed run this one re-executes (its days are this run's, by its
+    tags). Its partitions are described again from the lake, not asked again; None: ask the API."""
+    event = context.instance.get_latest_materialization_event(AssetKey(endpoint.id))
+    if event is None:
+        return None
+    if event.run_id == context.run_id:
+        return event.run_id
+    parent_id = context.run.parent_run_id
+    if not endpoint.is_windowed or event.run_id != parent_id:
+        return None
+    parent = context.instance.get_run_by_id(parent_id)
+    return parent_id if parent is not None and parent.status == DagsterRunStatus.FAILURE else None
+
+
 def _landed_before(path, started: float) -> bool:
     """Whether the partition's rows were fetched before `started`: by the rows' own `extracted_at` (the pipeline's
     clock, as Dagster's run times are), never by the file's time, which is another clock (the file system's)."""

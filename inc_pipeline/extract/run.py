@@ -10,6 +10,7 @@ partition is replaced by unit (`units.py`), so the failed unit keeps the rows it
 from __future__ import annotations
 
 import sys
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -60,8 +61,9 @@ class LandingReport:
     leftovers_removed: int = 0  # temporary files of killed landings of this table, removed before this one
     units_landed: list[Request] = field(default_factory=list)  # requests whose every page landed
     units_failed: list[UnitFailure] = field(default_factory=list)  # requests that failed on their own
-    units_unasked: list[Request] = field(default_factory=list)  # not asked: the daily quota ran out first
+    units_unasked: list[Request] = field(default_factory=list)  # not asked: the quota ran out or the run stopped
     deferred: QuotaExhaustedError | None = None  # the quota ran out: what landed before it is kept
+    stopped: bool = False  # the run was stopped (Ctrl-C) before every request was asked: what landed is kept
     rows_carried: int = 0  # rows of units not landed this time, kept in re-landed partitions
 
     @property
@@ -90,15 +92,20 @@ def land_requests(
     options: LandingOptions,
     *,
     partition_dates: Sequence[date] = (),
+    stop: threading.Event | None = None,
 ) -> LandingReport:
     """Fetch every request's pages and land them; `partition_dates` are replaced (by unit) even when they get no
-    rows. A request that fails on its own is in the report's `units_failed`; the others land."""
+    rows. A request that fails on its own is in the report's `units_failed`; the others land. When `stop` is set
+    (the run was interrupted), no further request is asked and what was fetched lands, as when the quota runs out."""
     archive = Archive(lake.root) if options.archive else None
     outcomes = LandingReport(endpoint.id)
 
     def fetched() -> Iterator[tuple[Request, Page]]:
         outage, transient = 0, None
         for number, request in enumerate(_progress(endpoint, requests, partition_dates)):
+            if stop is not None and stop.is_set():
+                outcomes.stopped, outcomes.units_unasked = True, list(requests[number:])
+                return
             try:
                 for page in client.iter_pages(endpoint, request.params):
                     crash_point("page")

@@ -1,10 +1,12 @@
 """`inc-pipeline run`: one Dagster run over a partition range: every endpoint, the snapshots, then the marts.
 
 Either way it is a run of the definitions' job `inc_pipeline_run` (defs/schedules), in the instance's job history
-and timeline, re-executable from the UI. By default the run is in-process: one endpoint after another, cheapest for
-short ranges. `--parallel` runs each endpoint in its own process (Dagster's multiprocess executor), so a backfill
-takes as long as its slowest endpoint rather than the sum of them; the client's file-locked pacing and quota ledger
-and the per-endpoint pools keep the processes within the API's limits.
+and timeline, re-executable from the UI. Inside a step the endpoints of a request group run side by side on
+threads (defs/request_groups). By default the steps run one after another in this process; `--parallel` gives
+each step its own process (Dagster's multiprocess executor), so the snapshots and the windows are asked at the
+same time once the device list has landed: a backfill takes as long as the longer of the two groups rather than
+their sum. The client's file-locked pacing and quota ledger, and the groups' pools, keep them within the API's
+limits.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from urllib.parse import urlsplit
 from dagster import (
     AssetKey,
     AssetSelection,
-    DagsterInstance,
     Definitions,
     execute_job,
     reconstructable,
@@ -33,13 +34,16 @@ from inc_pipeline.defs.run_clock import STARTED_AT_TAG
 from inc_pipeline.defs.schedules import CLI_JOB, cli_job
 from inc_pipeline.errors import UserError
 
-from .step_processes import polling_steps_often, start_forkserver
+from .instance import dagster_instance
 
 EXIT_FAILED_UNITS = 3  # the run succeeded and published, but some requests failed on their own: see status
 
 # Dagster's beta notices about our own definitions are nothing a user can act on; set here too (not only in the
 # CLI) because the parallel run's step processes import the definitions after this module.
 warnings.filterwarnings("ignore", module=r"dagster\.")
+# Each step process of a parallel run starts a new interpreter (spawn): it reads the pipeline's settings from the
+# environment the run was launched with, never from a server started for an earlier run.
+STEP_START_METHOD = {"spawn": {}}
 
 
 def check_range(start: date, end: date) -> None:
@@ -86,15 +90,14 @@ def run_range(
 ) -> int:
     """Materialize the selection for the days start..end (inclusive) in one run; 0 on success.
 
-    `parallel`: each endpoint in its own process (see the module docstring), else one after another."""
+    `parallel`: each step in its own process (see the module docstring), else one after another."""
     check_range(start, end)
     _preflight()
-    launch = execute_in_parallel if parallel else materialize_selection
-    result = launch(
+    result = materialize_selection(
         selection_of(select),
         tags={**range_tags(start.isoformat(), end.isoformat()), "inc/launched_by": "cli",
               STARTED_AT_TAG: clock.now().isoformat()},
-        raise_on_error=raise_on_error, log_level=log_level,
+        raise_on_error=raise_on_error, log_level=log_level, parallel=parallel,
     )  # fmt: skip
     for line in deferred_lines(result):
         print(f"inc-pipeline run: {line}", file=sys.stderr)
@@ -124,21 +127,27 @@ def failed_units_text(run_id: str) -> str:
     return f"{len(units)} failed unit{'s' if len(units) != 1 else ''} ({'; '.join(parts)})"
 
 
-def materialize_selection(selection: AssetSelection, *, tags: dict, raise_on_error=False, log_level="CRITICAL"):
-    """One in-process run of the selection as the definitions' `inc_pipeline_run` job, so it is in the job's
-    history in `dagster dev` and can be re-executed from there, with resources built from the environment now."""
+def materialize_selection(
+    selection: AssetSelection, *, tags: dict, raise_on_error=False, log_level="CRITICAL", parallel: bool = False
+):
+    """One run of the selection as the definitions' `inc_pipeline_run` job, so it is in the job's history in
+    `dagster dev` and can be re-executed from there, with resources built from the environment now: its steps one
+    after another in this process, or (`parallel`) each in its own process, all that are ready at once."""
     from inc_pipeline.definitions import defs
 
     graph = defs.resolve_asset_graph()
     keys = list(selection.resolve(graph))
+    executor = (
+        {"multiprocess": {"max_concurrent": 0, "start_method": STEP_START_METHOD}} if parallel else {"in_process": {}}
+    )
     result = execute_job(
-        reconstructable(serial_job),
-        instance=_run_instance(),
+        reconstructable(cli_run_job),
+        instance=dagster_instance(),
         asset_selection=None if set(keys) == set(graph.get_all_asset_keys()) else keys,
         tags=tags,
         raise_on_error=raise_on_error,
         run_config={
-            "execution": {"config": {"in_process": {}}},
+            "execution": {"config": executor},
             "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
         },
     )
@@ -146,9 +155,9 @@ def materialize_selection(selection: AssetSelection, *, tags: dict, raise_on_err
     return result
 
 
-def serial_job():
+def cli_run_job():
     """The definitions' CLI job with resources from the environment of this moment (module-level, so Dagster can
-    rebuild it; in-process, that is this process)."""
+    rebuild it: in this process, or in each step process of a parallel run)."""
     from inc_pipeline.definitions import defs
     from inc_pipeline.defs.resources import resources_from_env
 
@@ -183,77 +192,6 @@ def was_interrupted(result) -> bool:
 
 
 _INTERRUPTS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
-
-
-def parallel_job():
-    """Every asset as one job, for the multiprocess executor; module-level, so a step process can rebuild it.
-
-    Resolved once in the forkserver (`step_imports` calls it) and inherited by every step process, which
-    Dagster has call it twice: resolving the job over every asset cost each step about half a second of CPU.
-    So resources come from the environment the forkserver started with: the launching process's when the
-    run began (`start_forkserver` starts a new server when the pipeline's settings have changed since)."""
-    if not _RESOLVED:  # a plain function, not functools.cache: `reconstructable` wants a function
-        from inc_pipeline.definitions import defs
-
-        _RESOLVED.append(defs.resolve_job_def(CLI_JOB))
-    return _RESOLVED[0]
-
-
-_RESOLVED: list = []
-
-
-def execute_in_parallel(selection: AssetSelection, *, tags: dict, raise_on_error=False, log_level="CRITICAL"):
-    """One run of the selection with a process per step, all of them at once (the steps mostly wait on the
-    API's pacing, not on a CPU). Steps fork from a server that has the pipeline imported already: on a 2-core
-    machine, importing it afresh in each of ~40 processes costs about a minute. `step_processes` says what
-    else keeps the run close to its dependency chain."""
-    from inc_pipeline.definitions import defs
-
-    graph = defs.resolve_asset_graph()
-    keys = list(selection.resolve(graph))
-    preload = [__name__, "inc_pipeline.definitions", "inc_pipeline.ops.step_imports"]
-    start_forkserver(preload)  # its imports overlap Dagster's planning of the run
-    with polling_steps_often():
-        result = execute_job(
-            reconstructable(parallel_job),
-            instance=_run_instance(log_level),
-            # The whole job unless a part is chosen: each step process rebuilds a subset (~0.2 s of CPU a step).
-            asset_selection=None if set(keys) == set(graph.get_all_asset_keys()) else keys,
-            tags=tags,
-            raise_on_error=raise_on_error,
-            run_config={
-                "execution": {
-                    "config": {
-                        "multiprocess": {
-                            "max_concurrent": len(keys),
-                            "start_method": {"forkserver": {"preload_modules": preload}},
-                        }
-                    }
-                },
-                "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
-            },
-        )
-    _raise_failure(result)
-    return result
-
-
-def _run_instance(log_level: str | None = None) -> DagsterInstance:
-    """The persistent instance, with settings of its dagster.yaml overridden for a CLI run:
-    - (parallel runs, `log_level` given) Dagster's own console lines (step workers starting) at `log_level`: each
-      step process logs them through the instance's default logger, which is DEBUG unless told;
-    - no capture of the steps' stdout and stderr: it spawned two `tail` and two Python watcher processes per
-      step (~160 in a parallel run; a Ctrl-C printed the watchers' tracebacks), and the pipeline writes nothing
-      there (it logs through Dagster, whose structured event log `dagster dev` still shows in full)."""
-    from dagster._core.instance.ref import InstanceRef  # no public way to override one setting of dagster.yaml
-
-    from .instance import dagster_home
-
-    overrides = {
-        "compute_logs": {"module": "dagster._core.storage.noop_compute_log_manager", "class": "NoOpComputeLogManager"},
-    }
-    if log_level is not None:
-        overrides["python_logs"] = {"python_log_level": log_level.upper()}
-    return DagsterInstance.from_ref(InstanceRef.from_dir(str(dagster_home()), overrides=overrides))
 
 
 def deferred_lines(result) -> list[str]:
@@ -328,7 +266,7 @@ def _first_failure(result) -> str:
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
-            while error.cause is not None and error.cls_name in ("DagsterExecutionStepExecutionError",):
+            while error.cause is not None:  # Dagster's wrappers (step error, retries exceeded) around ours
                 error = error.cause
             message = error.message.strip().splitlines()[-1] if error.message else error.cls_name
             message = without_class_path(message)

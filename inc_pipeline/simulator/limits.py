@@ -40,6 +40,7 @@ class Limits:
             self._last: dict[tuple[str, str], float] = {}
             self._quota: Counter = Counter()
             self.requests: Counter = Counter()
+            self.arrivals: dict[str, list[float]] = {}  # per path: the first and the last request's time
             self.throttled: Counter = Counter()  # real limit violations
             self.injected_throttles: Counter = Counter()
             self.quota_refusals: Counter = Counter()
@@ -50,8 +51,10 @@ class Limits:
         return clock.today(self.quota_timezone, self.api_clock.now())
 
     def count(self, path: str) -> None:
+        now = self.api_clock.timestamp()
         with self._lock:
             self.requests[path] += 1
+            self.arrivals.setdefault(path, [now, now])[1] = now
 
     def check(self, key: str, path: str) -> None:
         """Raise ApiError 1003 (HTTP 429) or 1004 when this request breaks a stated limit."""
@@ -84,5 +87,5 @@ class Limits:
                 "requests": dict(self.requests), "total_requests": sum(self.requests.values()),
                 "throttled": dict(self.throttled), "injected_throttles": dict(self.injected_throttles),
                 "quota_refusals": dict(self.quota_refusals), "quota_used": dict(quota_used),
-                "faults": dict(self.faults),
+                "faults": dict(self.faults), "arrivals": {path: list(span) for path, span in self.arrivals.items()},
             }  # fmt: skip

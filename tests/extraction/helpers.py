@@ -10,7 +10,7 @@ from dagster import DagsterInstance, ExecuteInProcessResult, materialize
 from inc_pipeline import clock
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 from inc_pipeline.client import IncClient
-from inc_pipeline.defs.extraction import endpoint_asset
+from inc_pipeline.defs.request_groups import endpoint_asset
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
 from inc_pipeline.defs.run_clock import STARTED_AT_TAG
 from inc_pipeline.landing import Lake

@@ -96,15 +96,6 @@ def test_each_endpoint_asset_has_its_quarantine_drift_and_failed_units_checks(de
         assert names == {"quarantined_rows", "schema_drift", "failed_units"}
 
 
-def test_each_domain_module_owns_only_its_own_assets():
-    from inc_pipeline.definitions import DOMAINS
-
-    for module in DOMAINS:
-        domain = module.__name__.rsplit(".", 1)[-1]
-        groups = {spec.group_name for asset in module.defs.assets or () for spec in asset.specs}
-        assert groups <= {domain}, module.__name__  # a domain may own only automation (defs.schedules)
-
-
 def test_every_mart_has_a_freshness_policy_instead_of_superseded_checks(defs):
     marts = [spec for spec in defs.resolve_all_asset_specs() if spec.key.path[0] == "marts"]
     assert marts

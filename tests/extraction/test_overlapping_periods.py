@@ -13,7 +13,7 @@ import pytest
 from dagster import DagsterInstance, materialize
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
-from inc_pipeline.defs.extraction import endpoint_asset
+from inc_pipeline.defs.request_groups import endpoint_asset
 from inc_pipeline.simulator import SimulatorServer
 from inc_pipeline.warehouse.build import build_warehouse
 

@@ -11,7 +11,7 @@ import pytest
 from dagster import DagsterInstance, materialize
 
 from inc_pipeline.catalog import ENDPOINTS, Scope, Span
-from inc_pipeline.defs.extraction import endpoint_asset
+from inc_pipeline.defs.request_groups import endpoint_asset
 from inc_pipeline.simulator import SimulatorServer
 
 from .helpers import lake, resources, run

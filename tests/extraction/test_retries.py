@@ -15,7 +15,8 @@ import pytest
 from dagster import DagsterEventType, DagsterInstance, RetryPolicy, materialize
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
-from inc_pipeline.defs.extraction import RETRY_POLICY, endpoint_asset
+from inc_pipeline.defs.extraction import RETRY_POLICY
+from inc_pipeline.defs.request_groups import endpoint_asset
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
 from inc_pipeline.extract.failed_units import FailedUnitsLedger
 from inc_pipeline.simulator import FaultConfig

@@ -12,7 +12,7 @@ from dagster import DagsterInstance, ReexecutionOptions, RunsFilter, execute_job
 from inc_pipeline.cli import main
 from inc_pipeline.defs.schedules import CLI_JOB
 from inc_pipeline.ops.instance import dagster_home
-from inc_pipeline.ops.run import serial_job
+from inc_pipeline.ops.run import cli_run_job
 from inc_pipeline.simulator import SimulatorServer
 
 from .conftest import LAST, SNAPSHOT_STAMPS, marts, point_at
@@ -42,7 +42,7 @@ def test_a_cli_run_is_a_run_of_the_named_job_and_reexecutes_to_the_same_warehous
 
         requests_before = sim.stats()["requests"]["/stamonitor/getHistoryDayClientCount"]
         again = execute_job(
-            reconstructable(serial_job),
+            reconstructable(cli_run_job),
             instance=instance,
             run_config={"execution": {"config": {"in_process": {}}}},
             tags=run.tags,  # its partition range and clock reading, as the UI's re-execution carries them
