@@ -275,8 +275,8 @@ def _first_failure(result) -> str:
 
 
 def without_class_path(message: str) -> str:
-    """A Dagster error line without the exception's dotted class path in front (`dagster._core.definitions.
-    events.Failure: `, `inc_pipeline.warehouse.build.BuildFailed: `): the user needs what happened, not where."""
+    """An error line without the exception's dotted class path in front (`dagster.Failure: `,
+    `inc_pipeline.warehouse.build.BuildFailed: `): the user needs what happened, not where."""
     return _CLASS_PATH.sub("", message, count=1)
 
 
