@@ -3,8 +3,8 @@
 Each catalog entry is its own asset (its key, domain group, checks and metadata), but the assets are computed by
 a few multi-assets, one per group of requests the run can ask side by side:
 
-- `user_shops`, then `shop_devices`: the site list and the device list, whose records are the targets of every
-  other request (a step each, so both groups below start as soon as the device list has landed);
+- `extract_discovery`: the site list, then the device list, whose records are the targets of every other request
+  (a step of their own, so both groups below start as soon as the device list has landed);
 - `extract_snapshots`: every other unpartitioned endpoint (the state now), landed under the run's day;
 - `extract_windows`: every daily-partitioned endpoint, one run over a range of days (single-run backfill policy), so a
   30-day backfill asks for 5 auth-history windows, not 30.
@@ -54,7 +54,7 @@ from .resources import IncApiResource, PipelineSettings
 from .resume import landed_by_unfinished_attempt, landed_earlier_in_this_run
 from .run_clock import run_started_at
 
-# The endpoints whose records are the targets of the others: a step each, before the groups.
+# The endpoints whose records are the targets of the others: their own step, before the other groups.
 DISCOVERY = (UPSTREAM_BY_SCOPE[Scope.SITE], UPSTREAM_BY_SCOPE[Scope.DEVICE])
 
 
@@ -62,7 +62,7 @@ def request_groups() -> dict[str, tuple[Endpoint, ...]]:
     """The catalog cut into the groups the asset graph runs (see the module docstring), in catalog order."""
     rest = [e for e in ENDPOINTS if e.id not in DISCOVERY]
     return {
-        **{endpoint_id: tuple(e for e in ENDPOINTS if e.id == endpoint_id) for endpoint_id in DISCOVERY},
+        "extract_discovery": tuple(e for e in ENDPOINTS if e.id in DISCOVERY),
         "extract_snapshots": tuple(e for e in rest if not e.is_windowed),
         "extract_windows": tuple(e for e in rest if e.is_windowed),
     }
@@ -74,7 +74,7 @@ def extraction_definitions() -> Definitions:
 
 
 def endpoint_asset(endpoint: Endpoint, retry_policy: RetryPolicy = RETRY_POLICY) -> AssetsDefinition:
-    """One endpoint as a group of its own (tests, and the discovery steps)."""
+    """One endpoint as a group of its own (tests that compose a few endpoints)."""
     return group_asset(endpoint.id, (endpoint,), retry_policy)
 
 

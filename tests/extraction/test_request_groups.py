@@ -11,7 +11,7 @@ from dagster import AssetKey, DagsterEventType, DagsterInstance, RetryPolicy, ma
 
 from inc_pipeline import clock
 from inc_pipeline.catalog import ENDPOINTS, ENDPOINTS_BY_ID
-from inc_pipeline.defs.request_groups import DISCOVERY, endpoint_asset, group_asset, request_groups
+from inc_pipeline.defs.request_groups import DISCOVERY, group_asset, request_groups
 from inc_pipeline.defs.run_clock import STARTED_AT_TAG
 from inc_pipeline.extract.threads import UpstreamFailed, run_after_upstream
 from inc_pipeline.landing import Lake
@@ -28,7 +28,7 @@ def test_every_endpoint_is_in_one_group_of_its_own_partitioning_and_discovery_co
     assert sorted(members) == sorted(endpoint.id for endpoint in ENDPOINTS)
     for name, endpoints in groups.items():
         assert len({endpoint.is_windowed for endpoint in endpoints}) == 1, name
-    assert [groups[name] for name in DISCOVERY] == [(ENDPOINTS_BY_ID[name],) for name in DISCOVERY]
+    assert [e.id for e in groups["extract_discovery"]] == list(DISCOVERY) == ["user_shops", "shop_devices"]
     assert {e.id for e in groups["extract_windows"]} == {e.id for e in ENDPOINTS if e.is_windowed}
 
 
@@ -91,7 +91,7 @@ def test_a_group_asks_its_endpoints_side_by_side_and_a_failed_one_costs_only_its
     group = group_asset("wireless", tuple(ENDPOINTS_BY_ID[e] for e in WIRELESS), RetryPolicy(max_retries=1))
     instance = DagsterInstance.ephemeral()
     result = materialize(
-        [endpoint_asset(ENDPOINTS_BY_ID[e]) for e in DISCOVERY] + [group],
+        [group_asset("extract_discovery", request_groups()["extract_discovery"]), group],
         resources=resources(limited_sim, data), instance=instance, raise_on_error=False,
         tags={STARTED_AT_TAG: clock.now().isoformat()},
     )  # fmt: skip

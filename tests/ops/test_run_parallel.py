@@ -68,3 +68,17 @@ def test_the_snapshot_and_window_groups_overlap_in_time(parallel_run):
 def test_parallel_run_prints_only_its_own_lines(parallel_run):
     lines = [line for line in parallel_run["done"].stderr.splitlines() if line.strip()]
     assert lines and all(line.startswith("inc-pipeline run:") for line in lines), lines[:5]
+
+
+def test_a_second_parallel_run_in_one_process_with_other_settings_is_refused(monkeypatch):
+    """Its step processes would fork from the server the first one started, with the first one's settings."""
+    from inc_pipeline.errors import UserError
+    from inc_pipeline.ops import run
+
+    monkeypatch.setattr(run, "_STEP_SERVER_SETTINGS", [])
+    monkeypatch.setenv("INC_DATA_DIR", "/tmp/first")
+    run._refuse_other_settings_for_the_step_server()
+    run._refuse_other_settings_for_the_step_server()  # the same settings again: fine
+    monkeypatch.setenv("INC_DATA_DIR", "/tmp/second")
+    with pytest.raises(UserError, match="start a new process for these settings, or run without --parallel"):
+        run._refuse_other_settings_for_the_step_server()
