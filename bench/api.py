@@ -37,17 +37,18 @@ WHY = (
     "counts it per day too; if it is a series, 580 calls could go).",
     "- throttled: a request to a path with a stated limit holds the path's turn (a file lock) from before its "
     "send until its answer is in, and the next starts an interval after that answer, so no two arrivals can be "
-    "closer than the limit, however the ~40 step processes are scheduled.",
-    "- wall: the assets cannot finish before their dependency chain: device_ssid_info's step lands every "
-    "device's SSIDs before ssid_client_macs' step asks their client MACs, each path at 1/second (the per-path "
-    "floor assumes a device's MACs asked as soon as its SSIDs are in, across that asset boundary). The chain's "
-    "steps are launched first, steps off it start 1.5 s later and niced, the forkserver is started during "
-    "Dagster's planning, and the launching process polls its steps every 2 ms (`ops/step_processes.py`). Around "
-    "the extraction come Dagster's planning of the run and the warehouse build after the last endpoint; neither "
-    "is paced by the API. Endpoints whose limit the manual does not state are paced at "
-    "`INC_DEFAULT_RATE_PER_SECOND` (10 starts a second by default, a guess), which keeps the 600 calls of each "
-    "per-day aggregate under the chain. `inc-pipeline run` without `--parallel` runs the endpoints one after "
-    "another.",
+    "closer than the limit, however the endpoints' threads and the two group processes are scheduled.",
+    "- wall: the assets cannot finish before their dependency chain: device_ssid_info lands every device's SSIDs "
+    "before ssid_client_macs asks their client MACs, each path at 1/second (the per-path floor assumes a "
+    "device's MACs asked as soon as its SSIDs are in, across that asset boundary). The endpoints run in request "
+    "groups (`defs/request_groups.py`): the site and device lists in one step, then the snapshots and the windows "
+    "in a process each, every endpoint on its own thread, started as soon as the endpoint it takes its targets "
+    "from has landed, so only one step boundary stands on the chain. The step processes fork from a server with "
+    "the pipeline imported (Dagster's forkserver start method). Around the extraction come Dagster's planning of "
+    "the run and the warehouse build after the last endpoint; neither is paced by the API. Endpoints whose limit "
+    "the manual does not state are paced at `INC_DEFAULT_RATE_PER_SECOND` (10 starts a second by default, a "
+    "guess), which keeps the 600 calls of each per-day aggregate under the chain. `inc-pipeline run` without "
+    "`--parallel` runs the groups one after another.",
 )
 
 

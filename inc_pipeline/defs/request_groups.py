@@ -116,6 +116,7 @@ def group_asset(
     def _extract(context: AssetExecutionContext, inc_api: IncApiResource, settings: PipelineSettings):
         chosen = [endpoint for endpoint in endpoints if AssetKey(endpoint.id) in context.selected_asset_keys]
         with fail_at_once(context.run_id):
+            settings.ensure_usable()
             yield from _run_group(context, chosen, inc_api, settings)
 
     return _extract

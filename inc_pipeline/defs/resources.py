@@ -7,6 +7,7 @@ code production runs. `PipelineSettings` holds where data lands and how personal
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from pathlib import Path
@@ -138,6 +139,12 @@ class PipelineSettings(ConfigurableResource):
     archive_raw: bool = False
     warehouse_memory_limit: str = DEFAULT_MEMORY_LIMIT  # INC_WAREHOUSE_MEMORY_LIMIT: DuckDB's, for a build
     warehouse_spill_dir: str = ""  # INC_WAREHOUSE_SPILL_DIR: where a build spills past it (default: its own dir)
+    unusable: str = ""  # a setting's one-line error, when the environment held one the pipeline cannot use
+
+    def ensure_usable(self) -> None:
+        """Refuse to run on settings the environment got wrong, with the setting's own line."""
+        if self.unusable:
+            raise SettingError(self.unusable)
 
     @property
     def root(self) -> Path:
@@ -278,7 +285,19 @@ def archive_raw_from_env() -> bool:
 
 
 def resources_from_env() -> dict:
-    """The resources, configured from the INC_* environment variables documented in .env.example."""
+    """The resources, configured from the INC_* environment variables documented in .env.example.
+
+    A setting the pipeline cannot use does not stop the definitions from loading (`dagster dev` shows them, and
+    the warehouse stays there to query): its one line is logged once, and every run fails at its first step with
+    that line (`PipelineSettings.ensure_usable`). The CLI refuses it before launching anything."""
+    try:
+        return _resources_from_env()
+    except UserError as error:
+        logging.getLogger("inc_pipeline").error("%s", error)
+        return {"inc_api": IncApiResource(), "settings": PipelineSettings(unusable=str(error))}
+
+
+def _resources_from_env() -> dict:
     return {
         "inc_api": (SimulatedIncApiResource if os.environ.get("INC_API_BASE_URL") == SIMULATOR else IncApiResource)(
             base_url=_env("INC_API_BASE_URL", VENDOR_BASE_URL),

@@ -87,6 +87,7 @@ def warehouse_assets(graph: ModelGraph | None = None):
 
     @multi_asset(specs=_specs(graph), check_specs=_check_specs(graph), can_subset=True, name="warehouse_build")
     def _build(context: AssetExecutionContext, settings: PipelineSettings, inc_api: IncApiResource):
+        settings.ensure_usable()
         chosen = {name_of[key] for key in context.selected_asset_keys}
         selected = [name for name in graph.order if name in chosen]  # Dagster wants outputs in dependency order
         everything = len(selected) == len(graph.models)
