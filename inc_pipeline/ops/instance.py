@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
+import yaml
 from dagster import DagsterInstance
 
 from inc_pipeline.defs.resources import data_dir_from_env
@@ -69,6 +71,22 @@ def _advice(setting: str) -> str:
     return "INC_DATA_DIR (demo: --data-dir)" if setting == "INC_DATA_DIR" else setting
 
 
-def dagster_instance() -> DagsterInstance:
-    """The persistent instance in `dagster_home()`; the process environment is left as it was."""
-    return DagsterInstance.from_config(str(dagster_home()))
+def dagster_instance(python_log_level: str | None = None) -> DagsterInstance:
+    """The persistent instance in `dagster_home()`; the process environment is left as it was.
+
+    `python_log_level`: the instance's Python log level instead of its dagster.yaml's. A parallel run's step
+    processes print Dagster's own lines (a step worker starting) through the instance's default console logger,
+    DEBUG unless the instance says otherwise: the CLI gives its own level. The instance reads a copy of
+    dagster.yaml with that one setting changed (`DagsterInstance.from_config` takes the file's name), beside it,
+    so storage and everything else are the same."""
+    home = dagster_home()
+    if python_log_level is None:
+        return DagsterInstance.from_config(str(home))
+    config = yaml.safe_load((home / "dagster.yaml").read_text()) or {}
+    config.setdefault("python_logs", {})["python_log_level"] = python_log_level.upper()
+    name = f"dagster.{python_log_level.lower()}.yaml"
+    handle, temporary = tempfile.mkstemp(dir=home, prefix=name, suffix=".tmp")
+    with os.fdopen(handle, "w") as written:
+        yaml.safe_dump(config, written)
+    os.replace(temporary, home / name)  # two runs starting at once each read a whole file
+    return DagsterInstance.from_config(str(home), config_filename=name)

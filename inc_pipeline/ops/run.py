@@ -144,7 +144,7 @@ def materialize_selection(
     )
     result = execute_job(
         reconstructable(cli_run_job),
-        instance=dagster_instance(),
+        instance=dagster_instance(python_log_level=log_level if parallel else None),
         asset_selection=None if set(keys) == set(graph.get_all_asset_keys()) else keys,
         tags=tags,
         raise_on_error=raise_on_error,

@@ -68,6 +68,7 @@ class BuildResult:
     version: int
     published: Path | None
     models: dict[str, int] = field(default_factory=dict)  # model -> rows (views: rows at build time)
+    recomputed: dict[str, int] = field(default_factory=dict)  # model -> rows computed for the changed days only
     tests: list[TestResult] = field(default_factory=list)
     reconciliations: list[ReconciliationResult] = field(default_factory=list)
     seconds: float = 0.0
@@ -243,15 +244,17 @@ def _build_models(
         model = graph.models[name]
         if dates is not None:
             incremental.build_changed(con, model, lake_dir, changed_of, dates)
-            if model.layer != "marts" or incremental.can_merge(con, model):
+            if model.materialization == "view" or incremental.can_merge(con, model):
                 checked[name] = incremental.changed_relation(name)
-        if model.layer == "marts" and name in checked:
+        if model.materialization == "table" and name in checked:
             incremental.merge(con, model, dates)
         else:
             _create(con, model, compile_sql(model.sql, lake_dir, relation_of))
         # a view's rows are counted over what this build read: the whole lake, or the changed days only
         counted = checked.get(name, model.relation) if model.materialization == "view" else model.relation
         result.models[name] = con.execute(f"select count(*) from {counted}").fetchone()[0]
+        if name in checked:
+            result.recomputed[name] = con.execute(f"select count(*) from {checked[name]}").fetchone()[0]
         crash_point("mart_build")
     return checked
 

@@ -14,7 +14,11 @@ from pathlib import Path
 import yaml
 
 LAYERS = ("staging", "intermediate", "marts")  # build order of the layers, and the schema each one lands in
-MATERIALIZATION = {"staging": "view", "intermediate": "view", "marts": "table"}
+# Staging models are tables, so the published warehouse reads without the lake (a copy of the file alone opens
+# anywhere); each is replaced by landed day like an incremental mart (its rows' `partition_date`). Intermediate
+# models stay views over them.
+MATERIALIZATION = {"staging": "table", "intermediate": "view", "marts": "table"}
+STAGING_PARTITION_DATE = "partition_date"  # every staging model keeps its landed day under this name
 DEFAULT_SQL_DIR = Path(__file__).resolve().parents[2] / "dbt_like_sql"
 
 _CALL = re.compile(r"\{\{\s*(ref|source)\(\s*['\"]([A-Za-z_][A-Za-z0-9_]*)['\"]\s*\)\s*\}\}")
@@ -152,13 +156,16 @@ def _read_model(path: Path, layer: str) -> Model:
                   description=str(spec.get("description") or ""),
                   columns=tuple((str(name), str(text)) for name, text in columns.items()))  # fmt: skip
     incremental = spec.get("incremental")
+    if layer == "staging" and incremental is None:
+        incremental = {"partition_date": STAGING_PARTITION_DATE}
     if incremental is None:
         return model
-    if layer != "marts" or not isinstance(incremental, dict) or set(incremental) != {"partition_date"}:
-        raise GraphError(f"{path.stem}: `incremental: {{partition_date: <sql>}}` is for marts only")
+    if layer == "intermediate" or not isinstance(incremental, dict) or set(incremental) != {"partition_date"}:
+        raise GraphError(f"{path.stem}: `incremental: {{partition_date: <sql>}}` is for marts only (staging models "
+                         "are replaced by their partition_date)")  # fmt: skip
     model = replace(model, partition_date=str(incremental["partition_date"]))
     if not model.unique_key:
-        raise GraphError(f"{path.stem}: an incremental mart needs a `unique` test (the key rows are replaced on)")
+        raise GraphError(f"{path.stem}: an incremental model needs a `unique` test (the key rows are replaced on)")
     return model
 
 

@@ -37,7 +37,8 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
 def build_changed(
     con: duckdb.DuckDBPyConnection, model: Model, lake_dir: Path, relation_of: dict[str, str], dates: list[date]
 ) -> None:
-    """Materialise the model over the changed partitions only: a view (staging, intermediate) or a table (marts)."""
+    """Materialise the model over the changed partitions only: a table for marts (read many times), else a view
+    (a staging model's is read by its merge and the models above it)."""
     body = compile_sql(model.sql, lake_dir, relation_of, dates)
     kind = "table" if model.layer == "marts" else "view"
     con.execute(f"create or replace {kind} {changed_relation(model.name)} as {body}")

@@ -137,8 +137,9 @@ def test_the_daily_incremental_run_changes_nothing_the_api_did_not(run, con):
     assert run.rerun.success, _failures(run.rerun)
     assert [e.check_name for e in run.rerun.get_asset_check_evaluations() if not e.passed] == []
     assert rows(con, "select max(version) from meta.build_info") == [(2,)]
-    read = {e.asset_key.to_user_string(): e.materialization.metadata["rows"].value
-            for e in run.rerun.get_asset_materialization_events() if "rows" in e.materialization.metadata}  # fmt: skip
+    read = {e.asset_key.to_user_string(): e.materialization.metadata["rows_recomputed"].value
+            for e in run.rerun.get_asset_materialization_events()
+            if "rows_recomputed" in e.materialization.metadata}  # fmt: skip
     assert read["staging/stg_history_day_client_count"] == len(run.sites)  # one day read, not nine
     assert _all_marts(run.data_dir) == run.first_build
 

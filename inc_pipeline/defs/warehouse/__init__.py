@@ -108,7 +108,8 @@ def warehouse_assets(graph: ModelGraph | None = None):
         for name in selected:
             yield MaterializeResult(
                 asset_key=model_key(graph, name),
-                metadata={"rows": result.models.get(name, 0), "warehouse_version": result.version},
+                metadata={"rows": result.models.get(name, 0), "warehouse_version": result.version,
+                          **({"rows_recomputed": result.recomputed[name]} if name in result.recomputed else {})},
             )
         yield from _check_results(graph, result, set(selected), context)
 
