@@ -3,6 +3,7 @@
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 
 COMPLETENESS = ("days_covered", "is_complete")  # weeks and months asked in part are flagged
+HISTORY = ("valid_from", "valid_to", "last_seen", "snapshots", "is_current")  # a configuration's run of days
 REPORT = (
     "site_id", "period_start", "clients", "new_guests", "regular_guests", "avg_dwell_s", "rx_mb", "tx_mb",
     "avg_rx_mb", "avg_tx_mb",
@@ -46,6 +47,17 @@ MARTS: dict[str, tuple[str, ...]] = {
     "sites": (
         "site_id", "site_name", "scenario_name", "province", "region", "state", "city", "area", "address", "site_tags",
         "snapshot_date",
+    ),
+    "ap_daily": (
+        "ap_sn", "snapshot_date", "dev_sn", "site_id", "ap_name", "ap_status", "ap_status_name", "ap_online_time",
+        "radios", "online_clients",
+    ),
+    "radio_config_history": (
+        "ap_sn", "radio_id", "dev_sn", "ap_name", "radio_mode", "radio_channel", "radio_power", *HISTORY,
+    ),
+    "ssid_config_history": (
+        "dev_sn", "ssid", "service_name", "ssid_status", "hidden", "max_clients", "max_send_rate", "max_receive_rate",
+        *HISTORY,
     ),
 }  # fmt: skip
 

@@ -337,3 +337,27 @@ def test_inventories_and_sites_equal_the_snapshots(run, con):
             mart = rows(con, "select longitude, latitude from marts.ap_inventory where ap_sn = ?", gps["apSN"])
             assert mart == [approx((float(gps["apLongitude"]), float(gps["apLatitude"])))]
     assert rows(con, "select count(*) from marts.device_inventory") == [(len(devices),)]
+
+
+def test_ap_daily_and_configuration_histories_equal_the_snapshots(run, con):
+    """One snapshot day in this run: each AP's row of that day, its radios and SSIDs as the API listed them."""
+    (day,) = rows(con, "select distinct snapshot_date from marts.ap_daily")
+    for device in run.oracle.devices(run.sites):
+        online = run.oracle.device("online_clients", device["devSN"])
+        for ap in run.oracle.device("device_ap_info", device["devSN"]):
+            radios = [r for r in run.oracle.device("device_radio_info", device["devSN"]) if r["apSN"] == ap["apSN"]]
+            mart = rows(con, "select dev_sn, site_id, ap_name, ap_status, ap_online_time, radios, online_clients "
+                             "from marts.ap_daily where ap_sn = ?", ap["apSN"])  # fmt: skip
+            clients = sum(1 for c in online if c["apName"] == ap["apName"])
+            assert mart == [(device["devSN"], str(device["shopId"]), ap["apName"], ap["apStatus"], ap["apOnlineTime"],
+                             len(radios) or None, clients)]  # fmt: skip
+        for radio in run.oracle.device("device_radio_info", device["devSN"]):
+            mart = rows(con, "select radio_mode, radio_channel, radio_power, valid_from, valid_to, is_current "
+                             "from marts.radio_config_history where ap_sn = ? and radio_id = ?",
+                        radio["apSN"], radio["radioId"])  # fmt: skip
+            assert mart == [(radio["radioMode"], int(radio["radioChannel"]), str(radio["radioPower"]), day[0], None,
+                             True)]  # fmt: skip
+        for ssid in run.oracle.device("device_ssid_info", device["devSN"]):
+            mart = rows(con, "select service_name, max_clients, valid_from, is_current from marts.ssid_config_history "
+                             "where dev_sn = ? and ssid = ?", device["devSN"], ssid["SSIDName"])  # fmt: skip
+            assert mart == [(ssid["spName"], int(ssid["maxClient"]), day[0], True)]
