@@ -10,8 +10,8 @@ renamed as (
         api_time("updateTime") as updated_at,
         cast("speedDown" as double) as speed_down_kbps,
         cast("speedUp" as double) as speed_up_kbps,
-        cast("downFlow" as double) as down_flow_kb,
-        cast("upFlow" as double) as up_flow_kb,
+        cast("downFlow" as double) as down_flow_kbit,
+        cast("upFlow" as double) as up_flow_kbit,
         cast(partition_date as date) as partition_date,
         cast(extracted_at as timestamptz) as extracted_at
     from source

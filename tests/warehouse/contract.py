@@ -32,7 +32,7 @@ MARTS: dict[str, tuple[str, ...]] = {
     ),
     "traffic_daily": ("site_id", "date", "rx_mb", "tx_mb", "avg_rx_mb", "avg_tx_mb"),
     "interface_traffic_hourly": (
-        "dev_sn", "site_id", "hour", "samples", "down_kb", "up_kb", "avg_speed_down_kbps", "avg_speed_up_kbps",
+        "dev_sn", "site_id", "hour", "samples", "down_kbit", "up_kbit", "avg_speed_down_kbps", "avg_speed_up_kbps",
         "max_speed_down_kbps", "max_speed_up_kbps",
     ),
     "device_inventory": (

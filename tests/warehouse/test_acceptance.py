@@ -302,7 +302,7 @@ def test_interface_traffic_hourly(run, con):
         points = run.oracle.device("device_interface_flow", sn, day)
         expected = {utc_hour(p["updateTime"]): (1, p["downFlow"], p["upFlow"], p["speedDown"], p["speedUp"])
                     for p in points}  # fmt: skip
-        sql = ("select hour, samples, down_kb, up_kb, avg_speed_down_kbps, avg_speed_up_kbps "
+        sql = ("select hour, samples, down_kbit, up_kbit, avg_speed_down_kbps, avg_speed_up_kbps "
                "from marts.interface_traffic_hourly where dev_sn = ? and hour >= ? and hour < ?")  # fmt: skip
         mart = {hour: tuple(rest) for hour, *rest in rows(con, sql, sn, *hours_of(day))}
         assert len(expected) == 24 and mart == expected, (sn, day)
