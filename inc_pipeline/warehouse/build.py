@@ -210,6 +210,8 @@ def _build_into(
         checked = _build_models(con, lake_dir, graph, names, dates, result)
         result.tests = run_tests(con, graph, names, checked)
         result.reconciliations = reconcile(con, _with_present_refs(con, graph), checked)
+        if not result.blocking_failures:  # a failed test is reported as such, not as a constraint refused
+            _declare_keys(con, graph, names)
         _describe_marts(con, graph)
         _write_build_info(con, version, label, len(graph.models))
         _write_lake_coverage(con, lake_dir)
@@ -247,7 +249,12 @@ def _build_models(
             if model.materialization == "view" or incremental.can_merge(con, model):
                 checked[name] = incremental.changed_relation(name)
         if model.materialization == "table" and name in checked:
-            incremental.merge(con, model, dates)
+            try:
+                incremental.merge(con, model, dates)
+            except duckdb.ConstraintException as refused:
+                raise BuildFailed(f"warehouse not published: {model.relation}: the changed days' rows break its "
+                                  f"declared keys ({str(refused).splitlines()[0]}); its unique and not_null tests "
+                                  "say which rows", result) from None
         else:
             _create(con, model, compile_sql(model.sql, lake_dir, relation_of))
         # a view's rows are counted over what this build read: the whole lake, or the changed days only
@@ -273,6 +280,25 @@ def _create(con: duckdb.DuckDBPyConnection, model: Model, body: str) -> None:
     con.execute(f"create {model.materialization} {model.relation} as {body}")
     if model.materialization == "view":
         con.execute(f"comment on view {model.relation} is '{fingerprint}'")
+
+
+def _declare_keys(con: duckdb.DuckDBPyConnection, graph: ModelGraph, names: list[str]) -> None:
+    """NOT NULL on the columns of each table's blocking `not_null` tests, and each mart's unique key as its
+    PRIMARY KEY (BI tools read both to infer joins), after the tests have passed on the rows. A table kept from
+    the published warehouse keeps its declarations, and an incremental build's rows must meet them."""
+    declared = {(row[0], row[1]) for row in con.execute(
+        "select schema_name, table_name from duckdb_constraints() where database_name = 'wh' "
+        "and constraint_type = 'PRIMARY KEY'").fetchall()}  # fmt: skip
+    for name in names:
+        model = graph.models[name]
+        if model.materialization != "table":
+            continue
+        for column in model.declared_not_null:
+            con.execute(f'alter table {model.relation} alter column "{column}" set not null')
+        key = model.declared_primary_key
+        if key and (model.layer, model.name) not in declared:
+            columns = ", ".join(f'"{column}"' for column in key)
+            con.execute(f"alter table {model.relation} add primary key ({columns})")
 
 
 def _describe_marts(con: duckdb.DuckDBPyConnection, graph: ModelGraph) -> None:

@@ -43,6 +43,7 @@ class Model:
     partition_date: str | None = None  # incremental marts: SQL over the mart's columns giving a row's landed day
     description: str = ""  # the YAML's, shown by BI tools as the table's comment
     columns: tuple[tuple[str, str], ...] = ()  # the YAML's `columns:` (name: description), as column comments
+    primary_key: bool = True  # marts: declare the unique key as PRIMARY KEY (YAML `primary_key: false` opts out)
 
     @property
     def relation(self) -> str:
@@ -52,6 +53,21 @@ class Model:
     @property
     def materialization(self) -> str:
         return MATERIALIZATION[self.layer]
+
+    @property
+    def declared_not_null(self) -> tuple[str, ...]:
+        """Columns of the model's blocking `not_null` tests, declared NOT NULL on its table."""
+        return tuple(dict.fromkeys(c for spec in self.tests if "not_null" in spec and spec.get("severity", "error")
+                                   == "error" for c in spec["not_null"]))  # fmt: skip
+
+    @property
+    def declared_primary_key(self) -> tuple[str, ...]:
+        """A mart's PRIMARY KEY: its blocking `unique` test's columns, when all of them are declared NOT NULL."""
+        spec = next((spec for spec in self.tests if "unique" in spec), None)
+        if self.layer != "marts" or not self.primary_key or spec is None or spec.get("severity", "error") != "error":
+            return ()
+        key = tuple(spec["unique"])
+        return key if set(key) <= set(self.declared_not_null) else ()
 
     @property
     def unique_key(self) -> tuple[str, ...]:
@@ -154,6 +170,7 @@ def _read_model(path: Path, layer: str) -> Model:
         raise GraphError(f"{path.stem}: `columns:` maps each column name to its description")
     model = Model(path.stem, layer, sql, path, refs, sources, tuple(spec.get("tests", ())),
                   description=str(spec.get("description") or ""),
+                  primary_key=spec.get("primary_key", True) is not False,
                   columns=tuple((str(name), str(text)) for name, text in columns.items()))  # fmt: skip
     incremental = spec.get("incremental")
     if layer == "staging" and incremental is None:
