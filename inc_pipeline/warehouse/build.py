@@ -305,13 +305,14 @@ def _describe_marts(con: duckdb.DuckDBPyConnection, graph: ModelGraph) -> None:
     """Each mart's YAML description and column descriptions as its comments, which DBeaver, Metabase and
     Superset show beside the names; set on every build, so an incremental one (which keeps the tables) has
     today's text too. A described column the mart lacks fails the build: the description went stale."""
-    present = {row[0] for row in con.execute("select table_name from duckdb_tables() where database_name = 'wh' "
-                                             "and schema_name = 'marts'").fetchall()}  # fmt: skip
+    present = {row[0] for row in con.execute(
+        "select table_name from duckdb_tables() where database_name = 'wh' and schema_name = 'marts' union all "
+        "select view_name from duckdb_views() where database_name = 'wh' and schema_name = 'marts'").fetchall()}  # fmt: skip
     for model in graph.models.values():
         if model.layer != "marts" or model.name not in present:
             continue
-        if model.description:
-            con.execute(f"comment on table {model.relation} is {_quoted(model.description)}")
+        if model.description:  # a mart view's comment replaces its SQL fingerprint: it is created on every build
+            con.execute(f"comment on {model.materialization} {model.relation} is {_quoted(model.description)}")
         for column, text in model.columns:
             try:
                 con.execute(f'comment on column {model.relation}."{column}" is {_quoted(text)}')

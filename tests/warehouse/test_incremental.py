@@ -22,7 +22,8 @@ def marts(data_dir) -> dict[str, list[tuple]]:
     """Every mart's rows, sorted, so two warehouses can be compared whole."""
     with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
         names = [
-            n for (n,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()
+            n for (n,) in con.execute("select table_name from information_schema.tables "
+                                      "where table_schema = 'marts'").fetchall()  # tables and views
         ]
         return {name: sorted(con.execute(f"select * from marts.{name}").fetchall(), key=repr) for name in names}
 
