@@ -65,8 +65,7 @@ def simulator_process(config: SimulatorConfig):
     """The simulator (the same SimulatorServer) in a child process on a free loopback port; yields its URL.
 
     A child process rather than a thread: on a 2-core machine the server then has a core of its own instead
-    of sharing this process's GIL with Dagster (the 14-day demo measured 87 s wall, 50 s CPU, on an idle 2-core
-    machine; most of the rest is the in-process executor running the 40 endpoints one after another).
+    of sharing this process's GIL with the endpoints' threads.
     """
     command = [sys.executable, "-m", "inc_pipeline.simulator", "--port", "0", "--seed", str(config.seed),
                "--sites", str(config.sites), "--days", str(config.days), "--end-date", config.end_date.isoformat(),
