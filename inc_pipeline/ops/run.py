@@ -11,11 +11,16 @@ limits.
 
 from __future__ import annotations
 
+import _thread
 import os
 import re
+import signal
 import socket
 import sys
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -142,19 +147,49 @@ def materialize_selection(
     executor = (
         {"multiprocess": {"max_concurrent": 0, "start_method": STEP_START_METHOD}} if parallel else {"in_process": {}}
     )
-    result = execute_job(
-        reconstructable(cli_run_job),
-        instance=dagster_instance(python_log_level=log_level if parallel else None),
-        asset_selection=None if set(keys) == set(graph.get_all_asset_keys()) else keys,
-        tags=tags,
-        raise_on_error=raise_on_error,
-        run_config={
-            "execution": {"config": executor},
-            "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
-        },
-    )
+    with nullcontext() if parallel else ctrl_c_reaches_this_process_only():
+        result = execute_job(
+            reconstructable(cli_run_job),
+            instance=dagster_instance(python_log_level=log_level if parallel else None),
+            asset_selection=None if set(keys) == set(graph.get_all_asset_keys()) else keys,
+            tags=tags,
+            raise_on_error=raise_on_error,
+            run_config={
+                "execution": {"config": executor},
+                "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
+            },
+        )
     _raise_failure(result)
     return result
+
+
+@contextmanager
+def ctrl_c_reaches_this_process_only() -> Iterator[None]:
+    """While an in-process run lasts, Ctrl-C interrupts this process and not the helpers Dagster starts beside it.
+
+    A terminal's Ctrl-C reaches every process of its foreground group, and Dagster captures a run's output with
+    a `tail` and a Python watcher process, which print tracebacks of their own when interrupted. So SIGINT is
+    blocked in this thread (a process started from it inherits it blocked), and a thread of ours waits for it
+    and raises it in the main thread as the terminal would have. Dagster stops its helpers with SIGTERM."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    done = threading.Event()
+
+    def forward() -> None:
+        while not done.is_set():
+            if signal.sigtimedwait({signal.SIGINT}, 0.2) is not None:
+                _thread.interrupt_main(signal.SIGINT)
+
+    forwarder = threading.Thread(target=forward, name="ctrl-c", daemon=True)
+    forwarder.start()
+    try:
+        yield
+    finally:
+        done.set()
+        forwarder.join()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a Ctrl-C pending now is raised here
 
 
 def _refuse_other_settings_for_the_step_server() -> None:

@@ -306,8 +306,8 @@ def _describe_marts(con: duckdb.DuckDBPyConnection, graph: ModelGraph) -> None:
     Superset show beside the names; set on every build, so an incremental one (which keeps the tables) has
     today's text too. A described column the mart lacks fails the build: the description went stale."""
     present = {row[0] for row in con.execute(
-        "select table_name from duckdb_tables() where database_name = 'wh' and schema_name = 'marts' union all "
-        "select view_name from duckdb_views() where database_name = 'wh' and schema_name = 'marts'").fetchall()}  # fmt: skip
+        "select table_name from information_schema.tables where table_catalog = 'wh' and table_schema = 'marts'"
+    ).fetchall()}  # tables and views
     for model in graph.models.values():
         if model.layer != "marts" or model.name not in present:
             continue
