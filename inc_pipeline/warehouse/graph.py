@@ -44,7 +44,7 @@ class Model:
     description: str = ""  # the YAML's, shown by BI tools as the table's comment
     columns: tuple[tuple[str, str], ...] = ()  # the YAML's `columns:` (name: description), as column comments
     primary_key: bool = True  # marts: declare the unique key as PRIMARY KEY (YAML `primary_key: false` opts out)
-    materialized: str = ""  # a mart's YAML `materialized: view`: a view over staging instead of a copy of its rows
+    materialized: str = ""  # YAML `materialized: view`: a mart over staging, or a staging model over the lake
 
     @property
     def relation(self) -> str:
@@ -174,12 +174,12 @@ def _read_model(path: Path, layer: str) -> Model:
                   primary_key=spec.get("primary_key", True) is not False,
                   materialized=str(spec.get("materialized") or ""),
                   columns=tuple((str(name), str(text)) for name, text in columns.items()))  # fmt: skip
-    if model.materialized and (layer != "marts" or model.materialized not in ("view", "table")):
-        raise GraphError(f"{path.stem}: `materialized:` is `view` or `table`, for marts only")
+    if model.materialized and (layer == "intermediate" or model.materialized not in ("view", "table")):
+        raise GraphError(f"{path.stem}: `materialized:` is `view` or `table`, for marts and staging")
     incremental = spec.get("incremental")
     if incremental is not None and model.materialized == "view":
-        raise GraphError(f"{path.stem}: a mart materialized as a view is not `incremental:`: it reads its staging")
-    if layer == "staging" and incremental is None:
+        raise GraphError(f"{path.stem}: a model materialized as a view is not `incremental:`: it reads its sources")
+    if layer == "staging" and incremental is None and model.materialization == "table":
         incremental = {"partition_date": STAGING_PARTITION_DATE}
     if incremental is None:
         return model
