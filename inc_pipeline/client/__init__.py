@@ -1,7 +1,8 @@
 """Client library for the Intelbras INC Cloud open API (plain Python, no Dagster).
 
 `IncClient` sends requests with pacing, daily quotas, timeouts and retries, and pages through answers;
-`records_of`, `split_window`, `window_params`, `to_int` and `shop_id_str` are pure helpers for extraction.
+`records_of`, `split_window` and `window_params` are pure helpers for extraction; values are normalised by
+landing (`landing/normalise.py`), once.
 """
 
 from .errors import (
@@ -18,7 +19,6 @@ from .errors import (
     WindowTooLongError,
 )
 from .http import DEFAULT_RATE_PER_SECOND, IncClient
-from .normalise import shop_id_str, to_int
 from .pacing import NoPacing, RateLimiter
 from .pagination import Page
 from .quota import QuotaLedger
@@ -47,8 +47,6 @@ __all__ = [
     "TransportError",
     "WindowTooLongError",
     "records_of",
-    "shop_id_str",
     "split_window",
-    "to_int",
     "window_params",
 ]

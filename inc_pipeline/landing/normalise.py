@@ -166,7 +166,7 @@ def _coerce(endpoint: Endpoint, column: str, row: int, value: Any, failures: lis
     kind = column_kind(endpoint, column)
     try:
         if kind in (Kind.COUNT, Kind.INTEGER, Kind.EPOCH_MS):
-            return _to_int(value)
+            return to_int(value)
         if kind is Kind.MEASURE:
             return _to_float(value)
     except (TypeError, ValueError, OverflowError):
@@ -182,7 +182,7 @@ def _coerce(endpoint: Endpoint, column: str, row: int, value: Any, failures: lis
     return text
 
 
-def _to_int(value: Any) -> int | None:
+def to_int(value: Any) -> int | None:
     """An integer from an int, an integral float or a numeric string; None for "N/A" and the like."""
     if value is None or isinstance(value, bool):
         return None if value is None else int(value)
@@ -331,7 +331,7 @@ def day_of(value: Any) -> date | None:
             except ValueError:
                 return None
     try:
-        millis = _to_int(value)
+        millis = to_int(value)
     except (TypeError, ValueError, OverflowError):
         return None
     if millis is None:

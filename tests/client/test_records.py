@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inc_pipeline.client import ResponseFormatError, records_of, shop_id_str, to_int
+from inc_pipeline.client import ResponseFormatError, records_of
 
 from .conftest import endpoint
 
@@ -66,24 +66,3 @@ def test_unexpected_layout_names_the_endpoint_and_path():
     with pytest.raises(ResponseFormatError) as caught:
         records_of(endpoint("history_clients"), {"count_total": 1, "somethingElse": [{"a": 1}]})
     assert "history_clients" in str(caught.value) and "histClientList" in str(caught.value)
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [(5, 5), ("5", 5), (" 42 ", 42), ("12.0", 12), (7.0, 7), ("N/A", None), ("", None), (None, None)],
-)
-def test_to_int(value, expected):
-    assert to_int(value) == expected
-
-
-def test_to_int_refuses_fractions_and_words():
-    for bad in (1.5, "1.5", "many"):
-        with pytest.raises(ValueError):
-            to_int(bad)
-
-
-def test_shop_id_str():
-    assert shop_id_str(123) == "123"
-    assert shop_id_str("123") == "123"
-    assert shop_id_str(123.0) == "123"
-    assert shop_id_str(None) is None

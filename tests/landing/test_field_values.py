@@ -1,9 +1,12 @@
-"""`field_values`: the one-pass read of a page's fields gives what a `get` per field and record gives."""
+"""`field_values`: the one-pass read of a page's fields gives what a `get` per field and record gives; `to_int`, the
+one integer rule."""
 
 from __future__ import annotations
 
+import pytest
+
 from inc_pipeline.catalog import endpoint
-from inc_pipeline.landing.normalise import field_values, to_frame
+from inc_pipeline.landing.normalise import field_values, to_frame, to_int
 
 from .helpers import good_record
 
@@ -34,3 +37,17 @@ def test_a_page_missing_a_field_in_one_record_lands_it_null_and_keeps_the_rest()
     frame = to_frame(AUTH, records, context={}, partition_date=None, extracted_at=datetime.now(UTC))
     assert frame["vendor"].isna().tolist() == [False, True, False]
     assert frame["user_mac"].tolist() == [r["user_mac"].lower().replace("-", ":") for r in records]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(5, 5), ("5", 5), (" 42 ", 42), ("12.0", 12), (7.0, 7), ("N/A", None), ("", None), (None, None)],
+)
+def test_to_int(value, expected):
+    assert to_int(value) == expected
+
+
+def test_to_int_refuses_fractions_and_words():
+    for bad in (1.5, "1.5", "many"):
+        with pytest.raises(ValueError):
+            to_int(bad)
