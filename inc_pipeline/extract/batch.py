@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import pandas as pd
 
 from inc_pipeline.catalog import Endpoint
-from inc_pipeline.landing.normalise import ATTRS_KEY, failures_of
+from inc_pipeline.landing.normalise import Normalised, PageNotes
 from inc_pipeline.landing.rules import landing_key, rules_of
 from inc_pipeline.landing.schemas import expected_columns
 
@@ -32,7 +30,7 @@ class Batch:
 
     def clear(self) -> None:
         self.frames: list[pd.DataFrame] = []
-        self.notes: list[Notes] = []  # per frame
+        self.notes: list[PageNotes] = []  # per frame
         self.requests: list[Request] = []  # per frame
         self.ordinals: list[int] = []  # per frame: the request's number, for the writer
         self.rows = 0
@@ -51,41 +49,17 @@ class Batch:
         self._keys |= keys
         return True
 
-    def add(self, frame: pd.DataFrame, notes: Notes, request: Request, ordinal: int) -> None:
-        self.frames.append(frame)
-        self.notes.append(notes)
+    def add(self, page: Normalised, request: Request, ordinal: int) -> None:
+        self.frames.append(page.frame)
+        self.notes.append(page.notes)
         self.requests.append(request)
         self.ordinals.append(ordinal)
-        self.rows += len(frame)
+        self.rows += len(page.frame)
 
-    def frame(self) -> pd.DataFrame:
-        """The pages as one frame, noted as `to_frame` notes a frame (coercion failures, drift) for `validate`."""
-        offsets = [0]
-        for page in self.frames[:-1]:
-            offsets.append(offsets[-1] + len(page))
+    def frame(self) -> Normalised:
+        """The pages as one frame, with their notes (rows renumbered as the frames are stacked)."""
         frame = self.frames[0] if len(self.frames) == 1 else pd.concat(self.frames, ignore_index=True)
-        failures, unknown, missing = [], set(), set()
-        for notes, offset in zip(self.notes, offsets, strict=True):
-            failures += [failure._replace(row=failure.row + offset) for failure in notes.failures]
-            unknown |= notes.unknown_fields
-            missing |= notes.missing_fields
-        frame.attrs = {ATTRS_KEY: {"failures": failures, "unknown_fields": unknown, "missing_fields": missing}}
-        return frame
-
-
-class Notes(NamedTuple):
-    failures: list
-    unknown_fields: set
-    missing_fields: set
-
-
-def take_notes(frame: pd.DataFrame) -> Notes:
-    """What `to_frame` noted on the frame, taken off it: pandas deep-copies a frame's attrs into every column read
-    from it, which made reading a one-row page's key cost more than the rest of batching it."""
-    notes = frame.attrs.get(ATTRS_KEY, {})
-    taken = Notes(failures_of(frame), set(notes.get("unknown_fields", ())), set(notes.get("missing_fields", ())))
-    frame.attrs = {}
-    return taken
+        return Normalised(frame, PageNotes.joined(self.notes, [len(page) for page in self.frames]))
 
 
 def _key_set(frame: pd.DataFrame, key: list[str]) -> set[tuple]:

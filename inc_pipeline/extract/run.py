@@ -33,7 +33,7 @@ from inc_pipeline.landing.rules import coverage_columns
 from inc_pipeline.landing.schemas import expected_columns
 from inc_pipeline.landing.validate import validate
 
-from .batch import Batch, take_notes
+from .batch import Batch
 from .cleanup import landing_table
 from .plan import Request
 from .units import UnitFailure, day_of_ms, is_unit_failure, request_days, unit_columns, unit_keys
@@ -193,14 +193,13 @@ def _land_all(
                 continue  # no rows, no drift (an empty answer says nothing about missing fields)
             if batch.rows + len(page.records) > BATCH_ROWS:
                 land()  # before normalising the page, so that memory never holds more rows than the budget
-            frame = to_frame(
+            normalised = to_frame(
                 endpoint, page.records, context=request.context, partition_date=request.partition_date,
                 extracted_at=extracted_at, columns=columns, window=request.window,
             )  # fmt: skip
-            notes = take_notes(frame)
-            if not batch.joins(frame, request):
+            if not batch.joins(normalised.frame, request):
                 land()
-            batch.add(frame, notes, request, report.requests)
+            batch.add(normalised, request, report.requests)
             if batch.rows >= BATCH_ROWS:
                 land()
         land()
@@ -268,10 +267,9 @@ def _archive_day(request: Request) -> date:
 def _land_batch(endpoint, batch: Batch, writer, quarantine, report: LandingReport, options, columns) -> None:
     if not batch.frames:
         return
-    frame = batch.frame()
     # Without an in-window rule the schema does not depend on the window: one schema for every batch.
     window = batch.requests[0].window if batch.windowed else None
-    result = validate(endpoint, frame, window=window, columns=columns)  # the columns that land: see `to_frame`
+    result = validate(endpoint, batch.frame(), window=window, columns=columns)  # the columns that land: see `to_frame`
     report.unknown_fields |= result.drift.unknown_fields
     report.missing_fields |= result.drift.missing_fields
     report.duplicates_dropped += result.duplicates_dropped

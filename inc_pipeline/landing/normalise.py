@@ -1,8 +1,8 @@
 """Records (flattened dicts, one per row) -> a frame with exactly the landed table's columns, types and context.
 
 Values that cannot be coerced never raise: they become null and are remembered as failures (row, column, raw
-value, check) in `frame.attrs["landing"]`, which `validate` turns into quarantine rows showing the raw value.
-Fields the catalog does not list are kept aside there too, for drift.
+value, check) in the page's `PageNotes`, which `validate` turns into quarantine rows showing the raw value.
+Fields the catalog does not list, and catalog fields the answer lacks, are noted there too, for drift.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import math
 import operator
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -20,13 +21,12 @@ import pandas as pd
 import pyarrow as pa
 
 from inc_pipeline.catalog.model import Endpoint, Period
+from inc_pipeline.client.columnar import ColumnarRecords
 
 from .fast_columns import fast_column, fast_days
 from .macs import canonical_mac
 from .rules import COVERAGE_COLUMN, RECORD_CONTEXT_FIELDS, Kind, context_columns, rules_of
 from .schemas import UTC_TIMESTAMP, column_kind, expected_columns, pandas_dtype
-
-ATTRS_KEY = "landing"
 
 # Markers the API uses for "no number" (memoryTotalSize can be "N/A").
 NO_NUMBER = {"", "n/a", "na", "null", "none", "-"}
@@ -44,6 +44,33 @@ class Failure(NamedTuple):
     check: str
 
 
+@dataclass(frozen=True)
+class PageNotes:
+    """What normalising an answer noticed: values that did not coerce (by row position), fields the API sent that
+    the catalog does not list, and catalog fields no record carried."""
+
+    failures: tuple[Failure, ...] = ()
+    unknown_fields: frozenset[str] = frozenset()
+    missing_fields: frozenset[str] = frozenset()
+
+    @staticmethod
+    def joined(notes: Sequence[PageNotes], lengths: Sequence[int]) -> PageNotes:
+        """The notes of pages stacked in this order (rows renumbered past the pages before)."""
+        failures, offset = [], 0
+        for page, length in zip(notes, lengths, strict=True):
+            failures += [failure._replace(row=failure.row + offset) for failure in page.failures]
+            offset += length
+        return PageNotes(tuple(failures), frozenset().union(*(n.unknown_fields for n in notes)),
+                         frozenset().union(*(n.missing_fields for n in notes)))  # fmt: skip
+
+
+class Normalised(NamedTuple):
+    """An answer's records as the landed table's frame, with what normalising them noticed."""
+
+    frame: pd.DataFrame
+    notes: PageNotes
+
+
 def to_frame(
     endpoint: Endpoint,
     records: list[dict],
@@ -53,8 +80,8 @@ def to_frame(
     extracted_at: datetime,
     columns: Sequence[str] | None = None,
     window: tuple[int, int] | None = None,
-) -> pd.DataFrame:
-    """The landed frame of one answer's records (columns = `expected_columns(endpoint)`, in order).
+) -> Normalised:
+    """The landed frame of one answer's records (columns = `expected_columns(endpoint)`, in order), with its notes.
 
     `context` names what the request was about (`site_id`, `dev_sn`, `ap_sn`, `ssid`). `partition_date` None
     (a multi-day window) derives each row's date from `endpoint.series_time_field` and `series_period`.
@@ -92,12 +119,8 @@ def to_frame(
         built[name] = pd.Series(values, dtype=pandas_dtype(endpoint, name))
     frame = pd.DataFrame(built, index=pd.RangeIndex(len(records)), copy=False)  # the columns are new: no copy
     seen = fields_seen(records)  # one union of 5,000 key sets serves both drift reports
-    frame.attrs[ATTRS_KEY] = {
-        "failures": failures,
-        "unknown_fields": _unknown(endpoint, seen),
-        "missing_fields": _missing(endpoint, seen, records),
-    }
-    return frame
+    unknown, missing = frozenset(_unknown(endpoint, seen)), frozenset(_missing(endpoint, seen, records))
+    return Normalised(frame, PageNotes(tuple(failures), unknown, missing))
 
 
 def field_values(records: Sequence[dict], names: tuple[str, ...] | list[str]) -> dict[str, list | pa.Array]:
@@ -131,7 +154,7 @@ def fields_seen(records: Sequence[dict]) -> set[str]:
 
 def _columns_of(records: Sequence[dict]) -> dict[str, pa.Array] | None:
     """The records' columns when the client read them as columns and no one has turned them into dicts since."""
-    return getattr(records, "columns", None)
+    return records.columns if isinstance(records, ColumnarRecords) else None
 
 
 def values_of(raw: list | pa.Array) -> list:
@@ -155,11 +178,6 @@ def _unknown(endpoint: Endpoint, seen: set[str]) -> set[str]:
 
 def _missing(endpoint: Endpoint, seen: set[str], records: list[dict]) -> set[str]:
     return set(endpoint.fields) - seen if records else set()
-
-
-def failures_of(frame: pd.DataFrame) -> list[Failure]:
-    """The coercion failures `to_frame` recorded on this frame (none for a frame built otherwise)."""
-    return list(frame.attrs.get(ATTRS_KEY, {}).get("failures", []))
 
 
 def _coerce(endpoint: Endpoint, column: str, row: int, value: Any, failures: list[Failure]) -> Any:

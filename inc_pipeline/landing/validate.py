@@ -18,7 +18,7 @@ import pandera.pandas as pa
 
 from inc_pipeline.catalog.model import Endpoint
 
-from .normalise import ATTRS_KEY, failures_of
+from .normalise import Normalised
 from .rules import landing_key
 from .schemas import TEXT, schema_for
 
@@ -59,7 +59,7 @@ class ValidationResult:
 
 def validate(
     endpoint: Endpoint,
-    frame: pd.DataFrame,
+    page: Normalised,
     *,
     window: tuple[int, int] | None,
     columns: Sequence[str] | None = None,
@@ -68,11 +68,9 @@ def validate(
 
     `columns`: the frame holds only these of the table's columns (`to_frame(columns=...)`), and is checked
     against them (default: every column of the table)."""
-    attrs = frame.attrs.get(ATTRS_KEY, {})
-    drift = DriftReport(set(attrs.get("unknown_fields", ())), set(attrs.get("missing_fields", ())))
-    coercion = [(f.row, f.column, f.value, f.check) for f in failures_of(frame)]  # rows are positions
-    frame = frame.reset_index(drop=True)
-    frame.attrs = {}  # pandas deep-copies attrs into every derived frame and series: read once, then shed
+    drift = DriftReport(set(page.notes.unknown_fields), set(page.notes.missing_fields))
+    coercion = [(f.row, f.column, f.value, f.check) for f in page.notes.failures]  # rows are positions
+    frame = page.frame.reset_index(drop=True)
 
     frame, duplicates = _drop_repeated_keys(frame, landing_key(endpoint))
     coercion = [failure for failure in coercion if failure[0] in frame.index]
@@ -81,7 +79,6 @@ def validate(
     good = frame.drop(index=bad_rows) if bad_rows else frame
     source_rows = tuple(good.index.tolist())
     good = good.reset_index(drop=True)
-    good.attrs = {}
     return ValidationResult(good, _quarantine(frame, failures), drift, duplicates, source_rows)
 
 
@@ -147,7 +144,6 @@ def _quarantine_lines(frame: pd.DataFrame, failures: list[tuple]) -> pd.DataFram
     renamed = {c: RENAMED_PREFIX + c for c in QUARANTINE_COLUMNS if c in frame.columns}
     rows = [row for row, *_ in failures]
     quarantined = frame.loc[rows].rename(columns=renamed).reset_index(drop=True)
-    quarantined.attrs = {}
     quarantined["failed_check"] = pd.Series([f[3] for f in failures], dtype=TEXT)
     quarantined["column"] = pd.Series([f[1] for f in failures], dtype=TEXT)
     quarantined["value"] = pd.Series([_as_text(f[2]) for f in failures], dtype=TEXT)

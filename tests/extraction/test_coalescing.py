@@ -86,15 +86,14 @@ def test_pages_join_only_without_a_repeated_key_and_within_one_window_where_a_ru
     record = {"shop_id": 7, "user_mac": "aa:bb:cc:dd:ee:01", "access_start_time": 1_000}
 
     def frame(endpoint, records, site="7", partition_date=first):
-        page = to_frame(endpoint, records, context={"site_id": site}, partition_date=partition_date,
+        return to_frame(endpoint, records, context={"site_id": site}, partition_date=partition_date,
                         extracted_at=pd.Timestamp.now(tz="UTC"))  # fmt: skip
-        return page, batching.take_notes(page)
 
     batch = batching.Batch(auth)
     page, notes = frame(auth, [record])
     request = Request(auth, {}, {"site_id": "7"}, window, None)
     assert batch.joins(page, request)
-    batch.add(page, notes, request, 1)
+    batch.add(frame(auth, [record]), request, 1)
     repeated, _ = frame(auth, [record | {"user_type": 1}])
     assert not batch.joins(repeated, request)  # the same key: landing them apart keeps the writer's choice
     other, _ = frame(auth, [record | {"access_start_time": 2_000}])
@@ -103,8 +102,7 @@ def test_pages_join_only_without_a_repeated_key_and_within_one_window_where_a_ru
 
     daily = ENDPOINTS_BY_ID["history_day_client_count"]
     batch = batching.Batch(daily)
-    page, notes = frame(daily, [{"new": 1, "old": 2, "total": 3}])
-    batch.add(page, notes, Request(daily, {}, {"site_id": "7"}, (0, 1), first), 1)
+    batch.add(frame(daily, [{"new": 1, "old": 2, "total": 3}]), Request(daily, {}, {"site_id": "7"}, (0, 1), first), 1)
     other_site, _ = frame(daily, [{"new": 1}], site="8", partition_date=second)
     assert batch.joins(other_site, Request(daily, {}, {"site_id": "8"}, (1, 2), second))  # no window rule here
     same_site, _ = frame(daily, [{"new": 1}], partition_date=second)

@@ -18,7 +18,7 @@ from inc_pipeline.client import columnar
 from inc_pipeline.client.columnar import ColumnarRecords, parse_columnar
 from inc_pipeline.client.records import records_of
 from inc_pipeline.landing.archive import Archive
-from inc_pipeline.landing.normalise import ATTRS_KEY, to_frame
+from inc_pipeline.landing.normalise import Normalised, to_frame
 
 from .helpers import good_record
 
@@ -56,7 +56,7 @@ def awkward_records() -> list[dict]:
     return records
 
 
-def frames_of(records: list[dict], columnar_records) -> tuple[pd.DataFrame, pd.DataFrame]:
+def frames_of(records: list[dict], columnar_records) -> tuple[Normalised, Normalised]:
     def build(given):
         return to_frame(AUTH, given, context={"site_id": "101"}, partition_date=None, extracted_at=EXTRACTED)
 
@@ -80,11 +80,10 @@ def test_the_frame_from_columns_equals_the_frame_from_dicts_failures_and_drift_i
     parsed = parse_columnar(body(records), PATH)["data"]["auth_list"]
     from_dicts, from_columns = frames_of(records, parsed)
     assert parsed.columns is not None  # the landing read the columns, not dicts built from them
-    pd.testing.assert_frame_equal(from_columns, from_dicts)
-    dict_attrs, column_attrs = from_dicts.attrs[ATTRS_KEY], from_columns.attrs[ATTRS_KEY]
-    assert column_attrs == dict_attrs
-    assert {f.column for f in column_attrs["failures"]} == {"upstream_sum"}  # "N/A" quarantined, not lost
-    assert column_attrs["unknown_fields"] == {"brand_new_field"}
+    pd.testing.assert_frame_equal(from_columns.frame, from_dicts.frame)
+    assert from_columns.notes == from_dicts.notes
+    assert {f.column for f in from_columns.notes.failures} == {"upstream_sum"}  # "N/A" quarantined, not lost
+    assert from_columns.notes.unknown_fields == {"brand_new_field"}
 
 
 def test_a_record_without_its_site_is_read_record_by_record_with_the_same_result():
@@ -92,8 +91,8 @@ def test_a_record_without_its_site_is_read_record_by_record_with_the_same_result
     for record, site in zip(records, ["101", "", "103"], strict=True):
         record["shop_id"] = site  # "": the request's site, then, by the per-record path, from dicts built once
     from_dicts, from_columns = frames_of(records, parse_columnar(body(records), PATH)["data"]["auth_list"])
-    pd.testing.assert_frame_equal(from_columns, from_dicts)
-    assert from_columns["site_id"].tolist() == ["101", "101", "103"]
+    pd.testing.assert_frame_equal(from_columns.frame, from_dicts.frame)
+    assert from_columns.frame["site_id"].tolist() == ["101", "101", "103"]
 
 
 def test_a_field_no_record_carries_is_missing_from_both():
@@ -101,11 +100,9 @@ def test_a_field_no_record_carries_is_missing_from_both():
     for record in records:
         del record["nickname"]
     from_dicts, from_columns = frames_of(records, parse_columnar(body(records), PATH)["data"]["auth_list"])
-    pd.testing.assert_frame_equal(from_columns, from_dicts)
-    assert (
-        from_columns.attrs[ATTRS_KEY]["missing_fields"] == {"nickname"} == from_dicts.attrs[ATTRS_KEY]["missing_fields"]
-    )
-    assert from_columns["nickname"].isna().all()
+    pd.testing.assert_frame_equal(from_columns.frame, from_dicts.frame)
+    assert from_columns.notes.missing_fields == {"nickname"} == from_dicts.notes.missing_fields
+    assert from_columns.frame["nickname"].isna().all()
 
 
 @pytest.mark.parametrize(
@@ -146,7 +143,7 @@ def test_records_changed_through_iteration_are_what_lands():
     for record in parsed:
         record["vendor"] = "changed"
     assert parsed.columns is None
-    frame = to_frame(AUTH, parsed, context={}, partition_date=date(2026, 11, 19), extracted_at=EXTRACTED)
+    frame = to_frame(AUTH, parsed, context={}, partition_date=date(2026, 11, 19), extracted_at=EXTRACTED).frame
     assert frame["vendor"].tolist() == ["changed"] * 3
 
 

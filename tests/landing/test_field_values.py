@@ -34,7 +34,7 @@ def test_a_page_missing_a_field_in_one_record_lands_it_null_and_keeps_the_rest()
 
     records = [good_record(AUTH, n) for n in range(3)]
     del records[1]["vendor"]
-    frame = to_frame(AUTH, records, context={}, partition_date=None, extracted_at=datetime.now(UTC))
+    frame = to_frame(AUTH, records, context={}, partition_date=None, extracted_at=datetime.now(UTC)).frame
     assert frame["vendor"].isna().tolist() == [False, True, False]
     assert frame["user_mac"].tolist() == [r["user_mac"].lower().replace("-", ":") for r in records]
 

@@ -38,7 +38,7 @@ def test_context_and_stamp_columns_per_scope():
 
 
 def test_types_follow_the_contract():
-    frame = frame_of(endpoint("history_peak_number"), [good_record(endpoint("history_peak_number"))])
+    frame = frame_of(endpoint("history_peak_number"), [good_record(endpoint("history_peak_number"))]).frame
     assert frame["clientCount"].dtype == "Int64"
     assert frame["totalRxBytes"].dtype == "float64"
     assert frame["site_id"].dtype == pd.StringDtype()

@@ -127,16 +127,16 @@ def test_drift_reports_unknown_and_missing_fields():
 def test_auth_history_days_come_from_each_row_when_the_window_spans_days():
     entry = endpoint("auth_history")
     records = [good_record(entry, n) | {"access_start_time": DAY_START_MS + n * 86_400_000} for n in range(3)]
-    frame = frame_of(entry, records, partition_date=None)
-    assert [d.isoformat() for d in frame["partition_date"]] == ["2026-11-19", "2026-11-20", "2026-11-21"]
-    result = validate(entry, frame, window=(DAY_START_MS, DAY_START_MS + 7 * 86_400_000))
+    page = frame_of(entry, records, partition_date=None)
+    assert [d.isoformat() for d in page.frame["partition_date"]] == ["2026-11-19", "2026-11-20", "2026-11-21"]
+    result = validate(entry, page, window=(DAY_START_MS, DAY_START_MS + 7 * 86_400_000))
     assert len(result.good) == 3
 
 
 def test_text_series_times_give_the_day():
     entry = endpoint("history_net_flow_detail")
     records = [good_record(entry) | {"date": "2026-11-18 00:00:00"}]
-    frame = frame_of(entry, records, partition_date=None)
+    frame = frame_of(entry, records, partition_date=None).frame
     assert frame["partition_date"].tolist()[0].isoformat() == "2026-11-18"
 
 
@@ -180,14 +180,14 @@ def test_a_frame_of_the_landed_columns_is_checked_against_them_alone():
     for record in records:
         record["surprise"] = 1  # a new field
         del record["nickname"]  # and a listed one gone, personal: drift still sees it
-    frame = to_frame(entry, records, context={"site_id": CONTEXT["site_id"]}, partition_date=DAY,
-                     extracted_at=EXTRACTED, columns=columns)  # fmt: skip
-    assert list(frame.columns) == columns and "mobile_no" not in frame.columns
-    result = validate(entry, frame, window=WINDOW, columns=columns)
+    page = to_frame(entry, records, context={"site_id": CONTEXT["site_id"]}, partition_date=DAY,
+                    extracted_at=EXTRACTED, columns=columns)  # fmt: skip
+    assert list(page.frame.columns) == columns and "mobile_no" not in page.frame.columns
+    result = validate(entry, page, window=WINDOW, columns=columns)
     full = validate(entry, frame_of(entry, records), window=WINDOW)
     assert list(result.good.columns) == columns
     assert result.good.equals(full.good[columns])
     assert result.quarantined["column"].tolist() == ["sex"] and result.good_source_rows == (0, 2)
     assert result.drift.unknown_fields == {"surprise"} and result.drift.missing_fields == {"nickname"}
     with pytest.raises(pa.errors.SchemaErrors, match="column .mobile_no. not in DataFrameSchema"):  # strict
-        schema_for(entry, window=WINDOW, columns=columns).validate(frame_of(entry, records), lazy=True)
+        schema_for(entry, window=WINDOW, columns=columns).validate(frame_of(entry, records).frame, lazy=True)
