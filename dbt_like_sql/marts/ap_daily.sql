@@ -3,6 +3,8 @@
 -- online on it in that day's online-client snapshot of its device.
 with access_points as (
     select * from {{ ref('stg_device_ap_info') }}
+    -- an AP listed by two devices the same day (moved between controllers): the latest listing
+    qualify row_number() over (partition by ap_sn, partition_date order by extracted_at desc, dev_sn asc) = 1
 ),
 
 devices as (
@@ -17,7 +19,7 @@ radios as (
     select
         ap_sn,
         partition_date,
-        count(*) as radios
+        count(distinct radio_id) as radios
     from {{ ref('stg_device_radio_info') }}
     group by ap_sn, partition_date
 ),

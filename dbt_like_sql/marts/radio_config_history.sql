@@ -3,6 +3,8 @@
 -- for the current one); `last_seen` the run's last snapshot day.
 with radios as (
     select * from {{ ref('stg_device_radio_info') }}
+    -- a radio listed by two devices the same day: the latest listing
+    qualify row_number() over (partition by ap_sn, radio_id, partition_date order by extracted_at desc, dev_sn asc) = 1
 ),
 
 marked as (

@@ -1,5 +1,5 @@
 -- GPS position of every AP of a device (daily snapshot).
--- Grain: one row per (ap_sn, partition_date); the latest extraction wins.
+-- Grain: one row per (dev_sn, ap_sn, partition_date); the latest extraction wins.
 with source as (
     select * from {{ source('ap_gps_by_device_sn') }}
 ),
@@ -24,7 +24,7 @@ deduplicated as (
     select *
     from renamed
     qualify row_number() over (
-        partition by ap_sn, partition_date
+        partition by dev_sn, ap_sn, partition_date
         order by extracted_at desc
     ) = 1
 ),

@@ -1,5 +1,5 @@
 -- Devices per site (daily snapshot).
--- Grain: one row per (dev_sn, partition_date); the latest extraction wins.
+-- Grain: one row per (site_id, dev_sn, partition_date); the latest extraction wins.
 with source as (
     select * from {{ source('shop_devices') }}
 ),
@@ -20,7 +20,7 @@ deduplicated as (
     select *
     from renamed
     qualify row_number() over (
-        partition by dev_sn, partition_date
+        partition by site_id, dev_sn, partition_date
         order by extracted_at desc
     ) = 1
 ),

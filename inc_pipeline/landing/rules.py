@@ -141,5 +141,15 @@ def landing_key(endpoint: Endpoint) -> tuple[str, ...]:
 
     The catalog's natural keys are unique per request (`updateTime` per device, `apSN` per device); one partition
     holds many requests, so the context that told them apart leads the key.
+
+    The de-duplication contract, the same for every table, is written against this key:
+    - within one request's answer, the first record of a key is kept and the later ones dropped (and counted):
+      `validate` within a page, the partition writer across the pages of one request (a paginated answer may
+      repeat a record on the next page);
+    - across landings, a partition is replaced by request unit (`unit_merge`), so a key has one row per partition;
+    - in the warehouse each staging model keeps, per this key (renamed) and `partition_date` where a row belongs
+      to its day, the row of the latest `extracted_at`; `tests/warehouse/test_dedup_contract.py` reads every
+      staging model's `partition by` and holds it to this key. Marts that want one row per entity across
+      requests (an AP listed by two controllers) choose it themselves, in the open.
     """
     return tuple(dict.fromkeys((*context_columns(endpoint), *endpoint.natural_key)))

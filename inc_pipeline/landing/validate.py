@@ -89,7 +89,7 @@ def _drop_repeated_keys(frame: pd.DataFrame, key: tuple[str, ...]) -> tuple[pd.D
     if candidates is not None and not candidates.any():
         return frame, 0
     rows = frame if candidates is None else frame.loc[candidates]
-    repeated = rows.duplicated(subset=list(key), keep="last")
+    repeated = rows.duplicated(subset=list(key), keep="first")  # the contract: see rules.landing_key
     repeated &= rows[list(key)].notna().all(axis=1)
     if not repeated.any():
         return frame, 0

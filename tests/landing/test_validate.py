@@ -81,12 +81,12 @@ def test_dev_status_is_accepted_in_any_case():
     assert result.good["devStatus"].tolist() == ["online"]
 
 
-def test_repeated_keys_keep_the_last_and_are_counted_not_quarantined():
+def test_repeated_keys_keep_the_first_as_the_writer_does_and_are_counted_not_quarantined():
     entry = endpoint("device_ap_info")
     first, second = good_record(entry, 0), good_record(entry, 0) | {"apName": "renamed"}
     result = validate(entry, frame_of(entry, [first, second, good_record(entry, 1)]), window=None)
     assert result.duplicates_dropped == 1 and result.quarantined.empty
-    assert result.good["apName"].tolist() == ["renamed", "apName-1"]
+    assert result.good["apName"].tolist() == ["apName-0", "apName-1"]
 
 
 def test_auth_keys_sharing_a_start_time_are_told_apart_by_the_rest_of_the_key():
@@ -100,7 +100,7 @@ def test_auth_keys_sharing_a_start_time_are_told_apart_by_the_rest_of_the_key():
     assert result.duplicates_dropped == 0 and len(result.good) == 2
     repeated = [good_record(entry, 0), good_record(entry, 1), good_record(entry, 0) | {"vendor": "later"}]
     result = validate(entry, frame_of(entry, repeated), window=WINDOW)
-    assert result.duplicates_dropped == 1 and result.good["vendor"].tolist() == ["vendor-1", "later"]
+    assert result.duplicates_dropped == 1 and result.good["vendor"].tolist() == ["vendor-0", "vendor-1"]
 
 
 def test_a_missing_key_is_quarantined():
@@ -144,10 +144,10 @@ def test_good_rows_know_their_position_and_an_empty_quarantine_is_a_fresh_frame(
     entry = endpoint("device_ap_info")
     records = [good_record(entry, n) for n in range(4)]
     records[1]["apStatus"] = 9
-    records[3] = dict(records[2])  # a repeated key: the last one is kept
+    records[3] = dict(records[2])  # a repeated key: the first one is kept
     result = validate(entry, frame_of(entry, records), window=None)
-    assert result.good_source_rows == (0, 3)
-    assert result.good["apSN"].tolist() == [records[0]["apSN"], records[3]["apSN"]]
+    assert result.good_source_rows == (0, 2)
+    assert result.good["apSN"].tolist() == [records[0]["apSN"], records[2]["apSN"]]
 
     clean = validate(entry, frame_of(entry, records[:1]), window=None)
     assert clean.quarantined.empty and set(QUARANTINE_COLUMNS) <= set(clean.quarantined.columns)
@@ -163,11 +163,11 @@ def test_repeats_among_rows_sharing_start_times_are_found_wherever_they_sit():
     records = [good_record(entry, n) for n in range(6)]
     shared = records[1]["access_start_time"]
     records[3] = good_record(entry, 3) | {"access_start_time": shared}  # same time, another client: kept
-    records[5] = dict(records[1]) | {"vendor": "later"}  # the whole key of row 1 again: the last one is kept
+    records[5] = dict(records[1]) | {"vendor": "later"}  # the whole key of row 1 again: the first one is kept
     result = validate(entry, frame_of(entry, records), window=WINDOW)
     assert result.duplicates_dropped == 1 and result.quarantined.empty
-    assert result.good_source_rows == (0, 2, 3, 4, 5)
-    assert result.good["vendor"].tolist()[-1] == "later"
+    assert result.good_source_rows == (0, 1, 2, 3, 4)
+    assert "later" not in result.good["vendor"].tolist()
 
 
 def test_a_frame_of_the_landed_columns_is_checked_against_them_alone():
