@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
+import jinja2
 import yaml
 
 LAYERS = ("staging", "intermediate", "marts")  # build order of the layers, and the schema each one lands in
@@ -23,6 +24,7 @@ DEFAULT_SQL_DIR = Path(__file__).resolve().parents[2] / "dbt_like_sql"
 
 _CALL = re.compile(r"\{\{\s*(ref|source)\(\s*['\"]([A-Za-z_][A-Za-z0-9_]*)['\"]\s*\)\s*\}\}")
 _ANY_TEMPLATE = re.compile(r"\{\{|\{%|\{#")
+_MACRO_CALL = re.compile(r"\{\{\s*(?!ref\(|source\()[A-Za-z_]\w*\(")  # {{ name(...) }} but ref and source
 
 
 class GraphError(ValueError):
@@ -159,8 +161,25 @@ def _order(models: dict[str, Model]) -> tuple[str, ...]:
         raise GraphError(f"dependency cycle: {' -> '.join(exc.args[1])}") from None
 
 
+def expand_macros(sql: str, macros_dir: Path) -> str:
+    """The text with the project's SQL macros expanded (`macros/*.sql`, Jinja `{% macro %}`s: SQL written once for
+    models that differ only in a name or a period); `ref` and `source` calls stay as they are written, for
+    `dependencies` and `compile_sql`. A text without a macro call comes back as it is."""
+    files = sorted(Path(macros_dir).glob("*.sql"))
+    if not files or not _MACRO_CALL.search(sql):
+        return sql
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    library = "".join(path.read_text() for path in files)
+    try:
+        return environment.from_string(library + sql).render(
+            ref=lambda name: f"{{{{ ref('{name}') }}}}", source=lambda name: f"{{{{ source('{name}') }}}}"
+        ).lstrip("\n")
+    except jinja2.TemplateError as error:
+        raise GraphError(f"a macro call does not expand: {error}") from None
+
+
 def _read_model(path: Path, layer: str) -> Model:
-    sql = path.read_text()
+    sql = expand_macros(path.read_text(), path.parents[1] / "macros")
     try:
         refs, sources = dependencies(sql)
     except GraphError as exc:

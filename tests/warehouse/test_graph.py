@@ -9,7 +9,7 @@ import pytest
 
 from inc_pipeline.catalog import ENDPOINTS
 from inc_pipeline.warehouse import DEFAULT_SQL_DIR, GraphError, load_models
-from inc_pipeline.warehouse.graph import dependencies
+from inc_pipeline.warehouse.graph import dependencies, expand_macros
 
 
 def test_dependencies_are_read_from_the_sql():
@@ -72,3 +72,25 @@ def test_cycle_is_a_one_line_error(tmp_path):
     with pytest.raises(GraphError, match="^dependency cycle: ") as error:
         load_models(sql_dir)
     assert "\n" not in str(error.value)
+
+
+def test_a_macro_expands_into_sql_whose_refs_and_sources_are_read_as_written(tmp_path):
+    macros = tmp_path / "macros"
+    macros.mkdir()
+    (macros / "m.sql").write_text("{% macro counted(name, period) -%}\n"
+                                  "select date_trunc('{{ period }}', t) as p, count(*) as n "
+                                  "from {{ source(name) }} group by p\n{%- endmacro %}\n")  # fmt: skip
+    sql = expand_macros("-- weekly\n{{ counted('auth_history', 'week') }}\n", macros)
+    assert sql == ("-- weekly\nselect date_trunc('week', t) as p, count(*) as n "
+                   "from {{ source('auth_history') }} group by p\n")  # fmt: skip
+    assert dependencies(sql) == ((), ("auth_history",))
+    with pytest.raises(GraphError, match="a macro call does not expand"):
+        expand_macros("{{ counted('auth_history') }}", macros)  # period missing
+
+
+def test_the_three_report_periods_are_one_staging_macro_and_one_mart_macro():
+    graph = load_models()
+    for period, mart in (("day", "report_daily"), ("week", "report_weekly"), ("month", "report_monthly")):
+        staging = graph.models[f"stg_history_{period}_report"]
+        assert staging.path.read_text().count("{{") == 1 and "report_staging(" in staging.path.read_text()
+        assert f"date_trunc('{period}'" in graph.models[mart].sql and graph.models[mart].refs == (staging.name,)
