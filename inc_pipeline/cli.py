@@ -40,9 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_range(run)
     run.add_argument("--select", default=None, help="comma-separated asset names or groups (default: all)")
     run.add_argument("--parallel", action="store_true",
-                     help="each endpoint in its own process, all at once (for backfills: as long as the slowest "
-                          "endpoint, not the sum)")  # fmt: skip
+                     help="the snapshots and the windows each in their own process, side by side (for backfills)")
     _add_log_level(run)
+
+    resume = commands.add_parser(
+        "resume", help="re-execute the failed steps of the last run, when it failed, asking only what it did not land"
+    )
+    resume.add_argument("--run", default=None, help="a failed run's id or its first characters (default: the last run)")
+    _add_log_level(resume)
 
     backfill = commands.add_parser(
         "backfill", help="history newest first: the newest missing days that fit a day's wall budget, one run"
@@ -52,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--days-per-run", type=at_least_one, default=None,
                           help="days a run extracts (default: what INC_DAILY_WALL_HOURS allows, as plan prints)")
     backfill.add_argument("--all", action="store_true", help="every run until the range has landed, not only one")
-    backfill.add_argument("--parallel", action="store_true", help="each endpoint in its own process (see run)")
+    backfill.add_argument("--parallel", action="store_true", help="snapshots and windows side by side (see run)")
     _add_log_level(backfill)
 
     plan = commands.add_parser("plan", help="print the requests, time and quota a backfill needs")
@@ -124,6 +129,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from inc_pipeline.ops.run import run_range
 
         return run_range(args.start, args.end, select=args.select, log_level=args.log_level, parallel=args.parallel)
+    if args.command == "resume":
+        from inc_pipeline.ops.run import resume_failed
+
+        return resume_failed(args.run, log_level=args.log_level)
     if args.command == "backfill":
         from inc_pipeline.ops.backfill import backfill
 

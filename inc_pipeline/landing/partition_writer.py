@@ -20,15 +20,12 @@ from pandas.util import hash_array
 
 from inc_pipeline.crash import crash_point
 
+from .errors import LakeError
 from .rules import COVERAGE_COLUMN
 from .unit_merge import UnitMerge
 
 PART_FILE = "part-0.parquet"
 COMPRESSION = "zstd"
-
-
-class LakeError(RuntimeError):
-    """A lake file cannot be read or written; the message names the file and what to do."""
 
 
 class PartitionWriter:

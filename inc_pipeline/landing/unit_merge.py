@@ -17,6 +17,8 @@ import pyarrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .errors import LakeError
+
 UnitKey = tuple[str, ...]
 
 
@@ -59,8 +61,14 @@ class UnitMerge:
         units that did not land. Returns the new rows kept when some were dropped, else None."""
         landed = self.landed.get(day, set())
         dropped = self.failed.get(day, set()) - landed
-        old = pq.ParquetFile(final) if final.exists() else None
-        carried = self._carried(old, landed, schema) if old is not None else None
+        try:
+            old = pq.ParquetFile(final) if final.exists() else None
+            carried = self._carried(old, landed, schema) if old is not None else None
+        except (pyarrow.ArrowException, OSError) as error:
+            # Its units' rows cannot be carried into the new file: retrying cannot read it either.
+            raise LakeError(f"{final} is not readable Parquet ({str(error).splitlines()[0]}), so the rows "
+                                      "of units not asked again cannot be kept: move it aside (or remove it) and "
+                                      "rerun, which lands the day from what the API answers") from None  # fmt: skip
         outranked = self.prefer is not None and old is not None
         if not dropped and carried is None and not outranked:
             return None

@@ -27,7 +27,11 @@ from urllib.parse import urlsplit
 from dagster import (
     AssetKey,
     AssetSelection,
+    DagsterInstance,
+    DagsterRunStatus,
     Definitions,
+    ReexecutionOptions,
+    RunsFilter,
     execute_job,
     reconstructable,
 )
@@ -113,6 +117,55 @@ def run_range(
         return EXIT_FAILED_UNITS
     print(f"inc-pipeline run: {start}..{end} done (run {result.run_id[:8]})", file=sys.stderr)
     return 0
+
+
+def resume_failed(run_id: str | None = None, *, log_level: str = "CRITICAL") -> int:
+    """Re-execute the failed steps of a failed `inc_pipeline_run` (the last run, or `run_id` or its prefix)
+    through Dagster's own re-execution from failure, as the UI's "Re-execute from failure" does: the steps that
+    succeeded are not run again, and a request group re-asks only the endpoints the failed run did not record
+    (`resume.landed_earlier_in_this_run`). The new run carries the failed one's range and clock reading."""
+    instance = dagster_instance()
+    parent = _failed_run(instance, run_id)
+    _preflight()
+    with ctrl_c_reaches_this_process_only():
+        result = execute_job(
+            reconstructable(cli_run_job),
+            instance=instance,
+            tags=parent.tags,
+            run_config={
+                "execution": {"config": {"in_process": {}}},
+                "loggers": {"console": {"config": {"log_level": log_level.upper()}}},
+            },
+            reexecution_options=ReexecutionOptions.from_failure(parent.run_id, instance),
+        )
+    _raise_failure(result)
+    days = f"{parent.tags.get(RANGE_START_TAG, '?')}..{parent.tags.get(RANGE_END_TAG, '?')}"
+    failed = failed_units_text(result.run_id)
+    if failed:
+        print(f"inc-pipeline resume: {days} done with {failed} (run {result.run_id[:8]}, resuming "
+              f"{parent.run_id[:8]}); see inc-pipeline status", file=sys.stderr)  # fmt: skip
+        return EXIT_FAILED_UNITS
+    print(f"inc-pipeline resume: {days} done (run {result.run_id[:8]}, resuming {parent.run_id[:8]})",
+          file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def _failed_run(instance: DagsterInstance, run_id: str | None):
+    """The failed CLI run to resume: the last run, or the one whose id starts with `run_id`; a one-line error when
+    that run did not fail (a failed run resumed since is no longer the last)."""
+    runs = instance.get_runs(filters=RunsFilter(job_name=CLI_JOB), limit=200)
+    if run_id is not None:
+        runs = [run for run in runs if run.run_id.startswith(run_id)]
+        if not runs:
+            raise UserError(f"--run {run_id}: no inc-pipeline run has that id; `inc-pipeline status` lists them")
+        if runs[0].status != DagsterRunStatus.FAILURE:
+            raise UserError(f"run {runs[0].run_id[:8]} did not fail ({runs[0].status.value.lower()}): "
+                            "nothing to resume; start a new run with `inc-pipeline run`")  # fmt: skip
+        return runs[0]
+    if not runs or runs[0].status != DagsterRunStatus.FAILURE:
+        last = f"the last run ({runs[0].run_id[:8]}) did not fail" if runs else "no run yet"
+        raise UserError(f"no failed inc-pipeline run to resume: {last}; start a new one with `inc-pipeline run`")
+    return runs[0]
 
 
 def failed_units_text(run_id: str) -> str:
