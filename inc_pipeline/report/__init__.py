@@ -36,7 +36,7 @@ def write_report(warehouse: Path, out: Path, *, site: str | None = None, start: 
         chosen = [s for s in known if site is None or s.site_id == site]
         if not chosen:
             ids = ", ".join(s.site_id for s in known) or "none yet"
-            raise UserError(f"--site {site} is not in the warehouse (its sites: {ids})")
+            raise UserError(f"--site {site} is not in the warehouse: give one of its sites ({ids}) or leave --site out")
         site_ids = [s.site_id for s in chosen]
         first, last = default_range(con, site_ids)
         start, end = start or first, end or last
