@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--data-dir", default="data/demo", help="where the demo's lake and warehouse go")
     _add_log_level(demo)
 
+    report = commands.add_parser("report", help="write a static HTML report of the warehouse (offline, no script)")
+    report.add_argument("--out", type=Path, default=None, help="the HTML file (default: <INC_DATA_DIR>/report.html)")
+    report.add_argument("--site", default=None, help="one site id (default: the account's sites, then each site)")
+    report.add_argument("--start", type=parse_day, default=None, help="first day (default: guest_daily's first)")
+    report.add_argument("--end", type=parse_day, default=None, help="last day, included (default: guest_daily's last)")
+
     replay = commands.add_parser("replay", help="re-land partitions from the raw-answer archive (no API calls)")
     _add_range(replay)
     replay.add_argument("--table", required=True)
@@ -150,11 +156,24 @@ def _dispatch(args: argparse.Namespace) -> int:
         from inc_pipeline.ops.demo import run_demo
 
         return run_demo(days=args.days, data_dir=args.data_dir, log_level=args.log_level)
+    if args.command == "report":
+        return _report(args)
     if args.command == "replay":
         from inc_pipeline.ops.replay import replay_range
 
         return replay_range(args.table, args.start, args.end)
     raise AssertionError(args.command)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from inc_pipeline.ops.instance import data_dir
+    from inc_pipeline.report import write_report
+
+    root = data_dir()
+    out = (args.out or root / "report.html").resolve()
+    report = write_report(root / "warehouse.duckdb", out, site=args.site, start=args.start, end=args.end)
+    print(f"inc-pipeline report: {report.start}..{report.end}, {len(report.site_ids)} site(s): {out.as_uri()}")
+    return 0
 
 
 if __name__ == "__main__":

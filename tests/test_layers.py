@@ -19,6 +19,7 @@ LAYERS = (
     ("landing", ("inc_pipeline.landing",)),
     ("extract", ("inc_pipeline.extract",)),
     ("warehouse", ("inc_pipeline.warehouse",)),
+    ("report", ("inc_pipeline.report",)),  # reads the published warehouse; knows nothing of Dagster
     ("simulator", ("inc_pipeline.simulator",)),  # a twin of the API: the library below never sees it
     ("definitions", ("inc_pipeline.defs", "inc_pipeline.definitions")),
     ("operations", ("inc_pipeline.ops",)),

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from inc_pipeline import clock
+from inc_pipeline.report import write_report
 from inc_pipeline.simulator import SimulatorConfig
 
 from .run import run_range
@@ -44,7 +45,8 @@ def demo_environment(base_url: str, config: SimulatorConfig, data_dir: Path) -> 
 
 
 def run_demo(days: int = 14, *, data_dir: str = "data/demo", log_level: str = "CRITICAL") -> int:
-    """Start the simulator, extract `days` complete days, build the warehouse, print a summary; 0 on success."""
+    """Start the simulator, extract `days` complete days, build the warehouse and its HTML report, print a summary
+    and where the report is; 0 on success."""
     started = time.monotonic()
     today = clock.today()
     start, end = today - timedelta(days=days), today - timedelta(days=1)
@@ -56,7 +58,9 @@ def run_demo(days: int = 14, *, data_dir: str = "data/demo", log_level: str = "C
         print(f"inc-pipeline demo: simulator at {base_url} ({config.sites} sites, limits enforced); "
               f"extracting {start}..{end} into {root}", flush=True)  # fmt: skip
         run_range(start, end, log_level=log_level)
+    report = write_report(root / "warehouse.duckdb", root / "report.html")
     print_summary(root, time.monotonic() - started)
+    print(f"\nreport: {report.path.as_uri()} (static HTML, opens offline; inc-pipeline report writes it again)")
     return 0
 
 
