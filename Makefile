@@ -9,8 +9,23 @@ $(BIN)/inc-pipeline: pyproject.toml requirements.lock
 	$(BIN)/pip install -q -c requirements.lock -e '.[test]'
 	touch $(BIN)/inc-pipeline
 
-.PHONY: demo test lint bench install dev
+.PHONY: demo test lint bench install dev bi-drivers
 install: $(BIN)/inc-pipeline
+
+# BI drivers the warehouse tests read with (tests/warehouse/test_drivers.py; docs/warehouse.md "Connecting BI
+# tools"), each in its own small venv: their pins (DuckDB 1.x, SQLAlchemy 2.0.44) cannot live in .venv. Made once
+# and again only when its pins change (about 15 s each from a warm pip cache).
+BI_VENV := .venv-bi
+BI_DRIVERS := engine sqlalchemy
+
+$(BI_VENV)/%/installed: requirements-bi/%.txt
+	rm -rf $(BI_VENV)/$*
+	$(PYTHON) -m venv $(BI_VENV)/$* || python3 -m venv $(BI_VENV)/$*
+	$(BI_VENV)/$*/bin/pip install -q --no-deps -r $<
+	$(BI_VENV)/$*/bin/pip check
+	touch $@
+
+bi-drivers: $(foreach driver,$(BI_DRIVERS),$(BI_VENV)/$(driver)/installed)
 
 demo: install
 	$(BIN)/inc-pipeline demo
@@ -26,7 +41,7 @@ lint: install
 	$(BIN)/ruff check inc_pipeline tests $(wildcard bench)
 	$(BIN)/sqlfluff lint dbt_like_sql
 
-test: install lint
+test: install lint bi-drivers
 	$(BIN)/pytest -q
 
 bench: install
