@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import duckdb
 from dagster import AssetKey, materialize
 
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
@@ -43,3 +44,23 @@ def test_a_partition_range_run_rebuilds_only_its_days_and_todays_snapshots():
     assert changed_dates({"dagster/partition": "2025-03-04"})[0] == date(2025, 3, 4)
     assert changed_dates({}) is None
     assert changed_dates(tags, timezone="America/Sao_Paulo") is None  # marts name UTC days
+
+
+def test_every_model_reports_its_column_schema_as_the_published_warehouse_holds_it(data_dir):
+    resources = {
+        "settings": PipelineSettings(data_dir=str(data_dir)),
+        "inc_api": IncApiResource(base_url="http://127.0.0.1:8000", api_key="secret-key"),
+    }
+    result = materialize([warehouse_assets()], resources=resources)
+    schemas = {e.asset_key: e.materialization.metadata["dagster/column_schema"].schema
+               for e in result.get_asset_materialization_events()}  # fmt: skip
+    graph = load_models()
+    assert set(schemas) == {AssetKey([m.layer, name]) for name, m in graph.models.items()}
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        columns = con.execute("select column_name, data_type, is_nullable from duckdb_columns() "
+                              "where schema_name = 'marts' and table_name = 'guest_daily' "
+                              "order by column_index").fetchall()  # fmt: skip
+    guest_daily = schemas[AssetKey(["marts", "guest_daily"])]
+    assert [(c.name, c.type, c.constraints.nullable) for c in guest_daily.columns] == columns
+    assert dict(graph.models["guest_daily"].columns)["total_guests"] in {c.description for c in guest_daily.columns}
+    assert guest_daily.constraints.other == ["PRIMARY KEY (site_id, date)"]

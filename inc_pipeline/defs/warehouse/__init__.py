@@ -14,7 +14,9 @@ slack), which Dagster's own freshness daemon evaluates: no check or sensor to sc
 """
 
 from datetime import date, timedelta
+from pathlib import Path
 
+import duckdb
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -25,6 +27,10 @@ from dagster import (
     Definitions,
     FreshnessPolicy,
     MaterializeResult,
+    TableColumn,
+    TableColumnConstraints,
+    TableConstraints,
+    TableSchema,
     multi_asset,
 )
 
@@ -105,15 +111,43 @@ def warehouse_assets(graph: ModelGraph | None = None):
         except BuildFailed as failed:
             context.log.error(str(failed))
             raise
+        schemas = column_schemas(result.published, graph)
         for name in selected:
             yield MaterializeResult(
                 asset_key=model_key(graph, name),
                 metadata={"rows": result.models.get(name, 0), "warehouse_version": result.version,
-                          **({"rows_recomputed": result.recomputed[name]} if name in result.recomputed else {})},
+                          **({"rows_recomputed": result.recomputed[name]} if name in result.recomputed else {}),
+                          **({"dagster/column_schema": schemas[name]} if name in schemas else {})},
             )
         yield from _check_results(graph, result, set(selected), context)
 
     return _build
+
+
+def column_schemas(published: Path, graph: ModelGraph) -> dict[str, TableSchema]:
+    """Each model's columns and DuckDB types as the published warehouse holds them, with the YAML's descriptions
+    and the declared constraints (NOT NULL; a mart's primary key): the marts' contract, read from the build."""
+    with duckdb.connect(str(published), read_only=True) as con:
+        rows = con.execute(
+            "select schema_name, table_name, column_name, data_type, is_nullable from duckdb_columns() "
+            "where database_name = current_database() order by schema_name, table_name, column_index"
+        ).fetchall()
+    described = {name: dict(model.columns) for name, model in graph.models.items()}
+    found: dict[str, list[TableColumn]] = {}
+    for schema, table, column, data_type, nullable in rows:
+        model = graph.models.get(table)
+        if model is None or model.layer != schema:
+            continue
+        constraints = TableColumnConstraints(nullable=nullable, unique=model.declared_primary_key == (column,))
+        found.setdefault(table, []).append(TableColumn(column, data_type, described[table].get(column),
+                                                       constraints=constraints))  # fmt: skip
+    return {name: TableSchema(columns=columns, constraints=_key_constraint(graph.models[name]))
+            for name, columns in found.items()}  # fmt: skip
+
+
+def _key_constraint(model) -> TableConstraints | None:
+    key = model.declared_primary_key
+    return TableConstraints(other=[f"PRIMARY KEY ({', '.join(key)})"]) if key else None
 
 
 def changed_dates(tags: dict[str, str], timezone: str = TIMEZONE, today: date | None = None) -> list[date] | None:
