@@ -65,7 +65,8 @@ def check_range(start: date, end: date) -> None:
     if end > yesterday:
         raise UserError(f"--end {end} is not a complete day yet: the last day you can extract is {yesterday}")
     if start < date.fromisoformat(START_DATE):
-        raise UserError(f"--start {start} is before the first partition {START_DATE}: set INC_PARTITIONS_START")
+        raise UserError(f"--start {start} is before the first partition {START_DATE}: set INC_PARTITIONS_START to "
+                        f"{start} (or INC_HISTORY_DAYS to reach it)")  # fmt: skip
 
 
 def selection_of(select: str | None) -> AssetSelection:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -239,6 +240,8 @@ def test_a_selection_of_nothing_or_of_an_unknown_name_is_one_line(ops_env, cli, 
         ("INC_TIMEZONE", "Mars/Olympus", "is not a time zone: use an IANA name"),
         ("INC_PARTITIONS_START", "2026/01/01", "is not a date: use YYYY-MM-DD"),
         ("INC_PARTITIONS_START", "2026-02-30", "is not a date: use YYYY-MM-DD"),
+        ("INC_HISTORY_DAYS", "a year", "is not a number of days: set how far back the account keeps its history"),
+        ("INC_HISTORY_DAYS", "0", "is not a number of days"),
     ],
 )
 def test_a_partition_setting_the_definitions_cannot_load_is_one_line(tmp_path, name, value, says):
@@ -283,3 +286,23 @@ def test_the_embedded_simulator_is_the_api_resources_twin(ops_env, cli, monkeypa
         sites = con.execute("select count(*) from marts.sites").fetchone()[0]
         label = con.execute("select source_label from meta.build_info").fetchone()[0]
     assert sites > 0 and label.startswith("simulator+http://127.0.0.1:")
+
+
+def test_partitions_start_where_the_account_history_does(tmp_path):
+    """The first partition: the first day of the month INC_HISTORY_DAYS before today (a year unless told); a
+    run before it is refused, saying which setting reaches it."""
+    from inc_pipeline.defs.partitions import history_start
+
+    assert history_start(dt.date(2026, 12, 5), 365) == dt.date(2025, 12, 1)
+    env = {**os.environ, "INC_DATA_DIR": str(tmp_path), "INC_HISTORY_DAYS": "40", "INC_PII_KEY": "k"}
+    env.pop("INC_PARTITIONS_START", None)
+    code = ("from inc_pipeline import clock; from inc_pipeline.defs.partitions import START_DATE, DAILY; "
+            "print(START_DATE, clock.today(), DAILY.get_first_partition_key())")  # fmt: skip
+    first, today, key = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                       timeout=120, check=True).stdout.split()  # fmt: skip
+    expected = (dt.date.fromisoformat(today) - dt.timedelta(days=40)).replace(day=1).isoformat()
+    assert first == key == expected
+    before = (dt.date.fromisoformat(first) - dt.timedelta(days=1)).isoformat()
+    args = [sys.executable, "-m", "inc_pipeline.cli", "run", "--start", before, "--end", before]
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and f"is before the first partition {first}: set INC_PARTITIONS_START" in done.stderr
