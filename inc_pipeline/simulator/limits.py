@@ -80,12 +80,15 @@ class Limits:
         today = self.quota_day()
         with self._lock:
             quota_used: Counter = Counter()
+            quota_days: dict[str, dict[str, int]] = {}  # every quota day's count, for runs that cross a midnight
             for (_, path, day), n in self._quota.items():
+                days = quota_days.setdefault(path, {})
+                days[day.isoformat()] = days.get(day.isoformat(), 0) + n
                 if day == today:
                     quota_used[path] += n
             return {
                 "requests": dict(self.requests), "total_requests": sum(self.requests.values()),
                 "throttled": dict(self.throttled), "injected_throttles": dict(self.injected_throttles),
-                "quota_refusals": dict(self.quota_refusals), "quota_used": dict(quota_used),
+                "quota_refusals": dict(self.quota_refusals), "quota_used": dict(quota_used), "quota_days": quota_days,
                 "faults": dict(self.faults), "arrivals": {path: list(span) for path, span in self.arrivals.items()},
             }  # fmt: skip

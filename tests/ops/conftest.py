@@ -76,7 +76,7 @@ def marts(data_dir) -> dict[str, pd.DataFrame]:
 
 
 # The day a run chose for its snapshots: two runs on either side of a midnight stamp different days, rightly.
-SNAPSHOT_STAMPS = ("snapshot_date",)
+SNAPSHOT_STAMPS = ("snapshot_date", "valid_from", "last_seen")  # a snapshot history's days are its run's
 
 
 def assert_same_history(again: dict[str, pd.DataFrame], first: dict[str, pd.DataFrame]) -> None:

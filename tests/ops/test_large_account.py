@@ -61,7 +61,9 @@ def test_the_day_keeps_every_limit_and_lands_the_client_history_of_100_devices(l
     stats, world = large_day["stats"], large_day["world"]
     assert large_day["code"] == EXIT_FAILED_UNITS  # the refusals, and nothing else
     assert stats["throttled"] == {} and stats["quota_refusals"] == {}
-    assert stats["requests"]["/device/historyclients"] == 100 == stats["quota_used"]["/device/historyclients"]
+    # at x500 a quota day lasts under three minutes: the stats may be read on the next one, so every day counts
+    used = stats["quota_days"]["/device/historyclients"].values()
+    assert stats["requests"]["/device/historyclients"] == 100 == sum(used) and max(used) <= 100
     assert stats["requests"]["/user/shop"] == 1
 
     landed = _landed(large_day["data"], "history_clients")
