@@ -8,6 +8,9 @@ final as (
     select
         site_id,
         session_start,
+        site_timezone(site_id) as timezone,
+        local_date(session_start, site_timezone(site_id)) as local_date,
+        local_hour(session_start, site_timezone(site_id)) as local_hour,
         access_duration as duration_s,
         case user_type
             when 1 then 'one-key'

@@ -1,5 +1,5 @@
 -- Device interface traffic per device and UTC hour: volumes summed (Kb), speeds averaged and peaked (Kbps), with
--- the device's site as last seen.
+-- the device's site as last seen and that site's local date and hour of the day.
 with samples as (
     select * from {{ ref('stg_device_interface_flow') }}
 ),
@@ -29,6 +29,9 @@ final as (
         hourly.dev_sn,
         devices.site_id,
         hourly.hour,
+        site_timezone(devices.site_id) as timezone,
+        local_date(hourly.hour, site_timezone(devices.site_id)) as local_date,
+        local_hour(hourly.hour, site_timezone(devices.site_id)) as local_hour,
         hourly.samples,
         hourly.down_kbit,
         hourly.up_kbit,

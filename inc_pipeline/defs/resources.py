@@ -21,6 +21,7 @@ from inc_pipeline.errors import UserError
 from inc_pipeline.extract.budget import DEFAULT_WALL_HOURS
 from inc_pipeline.landing.privacy import DEFAULT_POLICY, POLICIES
 from inc_pipeline.warehouse.limits import DEFAULT_MEMORY_LIMIT, BuildLimitError, BuildLimits
+from inc_pipeline.warehouse.timezones import SiteTimezones, TimezoneError, parse_site_timezones
 
 VENDOR_BASE_URL = "http://inccloud-api.intelbras.com.br:8000"  # the manual's host; it states no scheme
 SIMULATOR = "simulator"
@@ -145,6 +146,7 @@ class PipelineSettings(ConfigurableResource):
         """Refuse to run on settings the environment got wrong, with the setting's own line."""
         if self.unusable:
             raise SettingError(self.unusable)
+    site_timezones: str = ""  # INC_SITE_TIMEZONES: siteId=Zone pairs; other sites take INC_TIMEZONE's
 
     @property
     def root(self) -> Path:
@@ -169,6 +171,10 @@ class PipelineSettings(ConfigurableResource):
     def build_limits(self) -> BuildLimits:
         """The warehouse build's memory limit and spill directory; a value it cannot use is one line."""
         return build_limits(self.warehouse_memory_limit, self.warehouse_spill_dir)
+
+    def timezones(self, account: str) -> SiteTimezones:
+        """The zones the marts' local dates and hours are read in: `account` (INC_TIMEZONE) and the sites' own."""
+        return site_timezones(account, self.site_timezones)
 
     def pii_key_bytes(self) -> bytes:
         """The pseudonymisation key; refuses to run without one rather than hashing with a guessable key."""
@@ -251,6 +257,21 @@ def build_limits(memory_limit: str, spill_dir: str) -> BuildLimits:
         raise SettingError(f"{name}: {error}, or unset it") from None
 
 
+def site_timezones(account: str, text: str) -> SiteTimezones:
+    """INC_TIMEZONE's zone and INC_SITE_TIMEZONES's pairs, checked; a bad name is one line naming its setting."""
+    try:
+        return SiteTimezones(account, parse_site_timezones(text))
+    except TimezoneError as error:
+        name = {"account": "INC_TIMEZONE", "sites": "INC_SITE_TIMEZONES"}[error.setting]
+        raise SettingError(f"{name}: {error}, or unset it") from None
+
+
+def site_timezones_from_env() -> SiteTimezones:
+    """INC_TIMEZONE and INC_SITE_TIMEZONES, checked (the run's preflight)."""
+    account = os.environ.get("INC_TIMEZONE", "").strip() or "UTC"
+    return site_timezones(account, os.environ.get("INC_SITE_TIMEZONES", ""))
+
+
 def build_limits_from_env() -> BuildLimits:
     """INC_WAREHOUSE_MEMORY_LIMIT and INC_WAREHOUSE_SPILL_DIR, checked (the run's preflight)."""
     return build_limits(os.environ.get("INC_WAREHOUSE_MEMORY_LIMIT", "").strip(),
@@ -319,5 +340,6 @@ def _resources_from_env() -> dict:
             archive_raw=archive_raw_from_env(),
             warehouse_memory_limit=_env("INC_WAREHOUSE_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
             warehouse_spill_dir=_env("INC_WAREHOUSE_SPILL_DIR", ""),
+            site_timezones=_env("INC_SITE_TIMEZONES", ""),
         ),
     }

@@ -323,11 +323,12 @@ def _preflight() -> None:
         default_rate_from_env,
         lookback_days_from_env,
         quota_timezone_from_env,
+        site_timezones_from_env,
         time_scale_from_env,
     )
 
     for read in (default_rate_from_env, lookback_days_from_env, archive_raw_from_env, quota_timezone_from_env,
-                 time_scale_from_env, build_limits_from_env):  # fmt: skip
+                 time_scale_from_env, build_limits_from_env, site_timezones_from_env):  # fmt: skip
         read()  # each refuses a value it cannot use with its own one line (the resources read them later)
     parse_query_params(os.environ.get("INC_API_QUERY_PARAMS", ""))
     trust_store(os.environ.get("INC_CA_BUNDLE", ""))

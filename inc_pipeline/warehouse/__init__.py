@@ -4,10 +4,11 @@ from .build import STORAGE_VERSION, BuildFailed, BuildResult, build_warehouse, p
 from .checks import ReconciliationResult, TestResult, reconcile, run_tests
 from .graph import DEFAULT_SQL_DIR, GraphError, Model, ModelGraph, Reconciliation, load_models
 from .limits import BuildLimitError, BuildLimits
+from .timezones import SiteTimezones, TimezoneError, parse_site_timezones
 
 __all__ = [
     "DEFAULT_SQL_DIR", "STORAGE_VERSION", "BuildFailed", "BuildLimitError", "BuildLimits", "BuildResult",
     "GraphError", "Model", "ModelGraph",
-    "Reconciliation", "ReconciliationResult", "TestResult", "build_warehouse", "load_models", "published_version",
-    "reconcile", "run_tests",
+    "Reconciliation", "ReconciliationResult", "SiteTimezones", "TestResult", "TimezoneError", "build_warehouse",
+    "load_models", "parse_site_timezones", "published_version", "reconcile", "run_tests",
 ]  # fmt: skip

@@ -35,6 +35,7 @@ from .checks import ReconciliationResult, TestResult, reconcile, run_tests
 from .graph import DEFAULT_SQL_DIR, GraphError, Model, ModelGraph, load_models
 from .limits import BuildLimits
 from .sources import compile_sql
+from .timezones import SiteTimezones, install_timezones
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ def build_warehouse(
     select: list[str] | None = None,
     changed_dates: Iterable[date] | None = None,
     limits: BuildLimits | None = None,
+    timezones: SiteTimezones | None = None,
 ) -> BuildResult:
     """Build, test and atomically publish `<data_dir>/warehouse.duckdb` from `<data_dir>/lake`.
 
@@ -104,7 +106,9 @@ def build_warehouse(
     it, numbered version 1 again since the old numbering went with the file. `source_label` is the API base URL
     the lake came from; only its scheme, host and path are kept, so a key or token in it never reaches the
     warehouse. `limits`: DuckDB's memory limit and spill directory (limits.py; default 2 GiB, spilling under
-    `<data_dir>/.build/spill`).
+    `<data_dir>/.build/spill`). `timezones`: the account's and the sites' zones the marts' local dates and hours
+    are read in (timezones.py; default UTC for all); an incremental build under zones other than the published
+    warehouse's recomputes every day.
     """
     started = time.monotonic()
     limits = limits or BuildLimits()
@@ -127,7 +131,7 @@ def build_warehouse(
             if copy is not None:
                 copy.wait_copied()
             result = _build_into(private, data_dir / "lake", graph, names, version, _safe_label(source_label), dates,
-                                 limits, build_dir)  # fmt: skip
+                                 limits, build_dir, timezones or SiteTimezones())  # fmt: skip
             if copy is not None:
                 copy.wait_flushed()
             result.seconds = time.monotonic() - started
@@ -194,7 +198,7 @@ def published_version(path: str | Path) -> int:
 
 def _build_into(
     path: Path, lake_dir: Path, graph: ModelGraph, names: list[str], version: int, label: str, dates: list[date] | None,
-    limits: BuildLimits, build_dir: Path,
+    limits: BuildLimits, build_dir: Path, zones: SiteTimezones,
 ) -> BuildResult:  # fmt: skip
     con = duckdb.connect()
     try:
@@ -206,6 +210,8 @@ def _build_into(
             con.execute(f"create schema if not exists {schema}")
         for function in graph.functions:
             con.execute(function)
+        if install_timezones(con, zones):
+            dates = None  # rows of other days hold local dates read in the old zones
         result = BuildResult(version=version, published=None)
         checked = _build_models(con, lake_dir, graph, names, dates, result)
         result.tests = run_tests(con, graph, names, checked)

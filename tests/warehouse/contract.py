@@ -2,6 +2,7 @@
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 
+LOCAL_TIME = ("timezone", "local_date", "local_hour")  # beside each UTC instant: the site's zone, day and hour
 COMPLETENESS = ("days_covered", "is_complete")  # weeks and months asked in part are flagged
 HISTORY = ("valid_from", "valid_to", "last_seen", "snapshots", "is_current")  # a configuration's run of days
 REPORT = (
@@ -9,9 +10,15 @@ REPORT = (
     "avg_rx_mb", "avg_tx_mb",
 )  # fmt: skip
 
+OVERVIEW_PERIOD = (
+    "day_timezone", "days_covered", "is_complete", "guest_days", "new_guest_days", "regular_guest_days", "sessions",
+    "authenticated_clients", "median_dwell_s", "p90_dwell_s", "top_vendor", "top_vendor_client_days", "rx_mb", "tx_mb",
+    "days_with_guests", "days_with_sessions", "days_with_traffic",
+)  # fmt: skip
+
 MARTS: dict[str, tuple[str, ...]] = {
     "guest_daily": ("site_id", "date", "new_guests", "regular_guests", "total_guests"),
-    "guest_hourly": ("site_id", "hour", "clients"),
+    "guest_hourly": ("site_id", "hour", *LOCAL_TIME, "clients"),
     "visits_weekly": (
         "site_id", "week_start", "one_visit", "two_visits", "three_visits", "four_plus_visits", *COMPLETENESS,
     ),
@@ -27,13 +34,13 @@ MARTS: dict[str, tuple[str, ...]] = {
     ),
     "report_monthly": (*REPORT, *COMPLETENESS),
     "auth_sessions": (
-        "site_id", "session_start", "duration_s", "auth_type", "client_key", "vendor", "terminal_model", "ap_mac",
-        "upstream", "downstream",
+        "site_id", "session_start", *LOCAL_TIME, "duration_s", "auth_type", "client_key", "vendor", "terminal_model",
+        "ap_mac", "upstream", "downstream",
     ),
     "traffic_daily": ("site_id", "date", "rx_mb", "tx_mb", "avg_rx_mb", "avg_tx_mb"),
     "interface_traffic_hourly": (
-        "dev_sn", "site_id", "hour", "samples", "down_kbit", "up_kbit", "avg_speed_down_kbps", "avg_speed_up_kbps",
-        "max_speed_down_kbps", "max_speed_up_kbps",
+        "dev_sn", "site_id", "hour", *LOCAL_TIME, "samples", "down_kbit", "up_kbit", "avg_speed_down_kbps",
+        "avg_speed_up_kbps", "max_speed_down_kbps", "max_speed_up_kbps",
     ),
     "device_inventory": (
         "dev_sn", "site_id", "alias_name", "dev_name", "dev_model", "dev_type", "hardware_version",
@@ -59,6 +66,13 @@ MARTS: dict[str, tuple[str, ...]] = {
         "dev_sn", "ssid", "service_name", "ssid_status", "hidden", "max_clients", "max_send_rate", "max_receive_rate",
         *HISTORY,
     ),
+    "site_daily_overview": (
+        "site_id", "date", "day_timezone", "total_guests", "new_guests", "regular_guests", "sessions",
+        "authenticated_clients", "median_dwell_s", "p90_dwell_s", "avg_dwell_s", "top_vendor", "top_vendor_clients",
+        "rx_mb", "tx_mb", "has_guests", "has_sessions", "has_dwell", "has_vendors", "has_traffic",
+    ),
+    "site_weekly_overview": ("site_id", "week_start", *OVERVIEW_PERIOD),
+    "site_monthly_overview": ("site_id", "month_start", *OVERVIEW_PERIOD),
 }  # fmt: skip
 
 # auth_history fields that identify a person (the catalog's personal fields and the client MAC); none may reach the

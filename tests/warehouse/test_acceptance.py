@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
+import numpy as np
 import pytest
 from dagster import DagsterInstance, ExecuteInProcessResult, materialize
 
@@ -42,6 +44,9 @@ SITE_DAYS = (
     ("1001", date(2026, 11, 3)),  # the last day
     ("1003", date(2026, 10, 29)),
 )
+LOCAL_SITE = "1001"  # read on São Paulo's clock (UTC-3 all year since 2019); the other sites on INC_TIMEZONE's (UTC)
+SAO_PAULO = ZoneInfo("America/Sao_Paulo")
+SITE_ZONES = f"{LOCAL_SITE}=America/Sao_Paulo"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
 
 
@@ -69,7 +74,7 @@ def run(sim_config, tmp_path_factory):
             "inc_api": IncApiResource(
                 base_url=sim.base_url, api_key=sim.api_key, user=config.user, default_rate_per_second=1000
             ),
-            "settings": PipelineSettings(data_dir=str(data_dir), pii_key=PII_KEY),
+            "settings": PipelineSettings(data_dir=str(data_dir), pii_key=PII_KEY, site_timezones=SITE_ZONES),
         }
 
         def run_days(first: date, last: date) -> ExecuteInProcessResult:
@@ -361,3 +366,118 @@ def test_ap_daily_and_configuration_histories_equal_the_snapshots(run, con):
             mart = rows(con, "select service_name, max_clients, valid_from, is_current from marts.ssid_config_history "
                              "where dev_sn = ? and ssid = ?", device["devSN"], ssid["SSIDName"])  # fmt: skip
             assert mart == [(ssid["spName"], int(ssid["maxClient"]), day[0], True)]
+
+
+def _local(record: dict) -> datetime:
+    return datetime.fromtimestamp(record["access_start_time"] / 1000, SAO_PAULO)
+
+
+def test_a_session_at_2330_local_time_counts_on_the_local_day(run, con):
+    records = run.oracle.auth_records([LOCAL_SITE], FIRST, LAST)
+    late = [r for r in records if _local(r).hour == 23]  # 02:00-03:00 UTC of the next day
+    session = min(late, key=lambda r: abs(_local(r).minute - 30))
+    local = _local(session)
+    assert datetime.fromtimestamp(session["access_start_time"] / 1000, UTC).date() == local.date() + timedelta(days=1)
+    sql = ("select timezone, local_date, local_hour from marts.auth_sessions "
+           "where site_id = ? and epoch_ms(session_start) = ?")  # fmt: skip
+    mart = rows(con, sql, LOCAL_SITE, session["access_start_time"])
+    assert mart == [("America/Sao_Paulo", local.date(), 23)]
+    for day in (FIRST + timedelta(days=i) for i in range((LAST - FIRST).days)):  # local days wholly in the range
+        expected = sum(_local(r).date() == day for r in records)
+        counted = rows(con, "select count(*) from marts.auth_sessions where site_id = ? and local_date = ?",
+                       LOCAL_SITE, day)  # fmt: skip
+        assert counted == [(expected,)], day
+    other = rows(con, "select distinct timezone from marts.auth_sessions where site_id <> ? "
+                      "and local_date <> cast(timezone('UTC', session_start) as date)", LOCAL_SITE)  # fmt: skip
+    assert other == []  # the other sites take INC_TIMEZONE's zone, UTC
+
+
+def test_hours_carry_the_sites_local_date_and_hour(con):
+    hour = utc_hour(f"{LAST} 02:00:00")
+    sql = "select timezone, local_date, local_hour from marts.guest_hourly where site_id = ? and hour = ?"
+    local = (LOCAL_SITE, ("America/Sao_Paulo", LAST - timedelta(days=1), 23))
+    for site, expected in (local, ("1002", ("UTC", LAST, 2))):
+        mart = rows(con, sql, site, hour)
+        assert mart == [expected], site
+    zones = rows(con, "select distinct site_id, timezone from marts.interface_traffic_hourly where site_id = ?",
+                 LOCAL_SITE)  # fmt: skip
+    assert zones == [(LOCAL_SITE, "America/Sao_Paulo")]
+
+
+def _utc_day(record: dict) -> date:
+    return datetime.fromtimestamp(record["access_start_time"] / 1000, UTC).date()
+
+
+def _sessions_figures(records: list[dict]) -> tuple:
+    durations = [r["access_duration"] for r in records]
+    clients = {r["user_mac"] for r in records}
+    return len(records), len(clients), float(np.quantile(durations, 0.5)), float(np.quantile(durations, 0.9))
+
+
+OVERVIEW_SQL = """
+    select day_timezone, total_guests, new_guests, regular_guests, sessions, authenticated_clients, median_dwell_s,
+           p90_dwell_s, avg_dwell_s, top_vendor, top_vendor_clients, rx_mb, tx_mb,
+           has_guests and has_sessions and has_dwell and has_vendors and has_traffic
+    from marts.site_daily_overview where site_id = ? and date = ?
+"""
+
+
+def test_site_daily_overview_equals_the_api_and_its_sources(run, con):
+    for site, day in SITE_DAYS:
+        guests = run.oracle.one("history_day_client_count", site, day)
+        flow = run.oracle.one("history_net_flow_bytes", site, day)
+        dwell = run.oracle.one("history_client_stay_avg_duration", site, day)
+        vendors = run.oracle.site("history_vendor_data", site, day)
+        top = min(vendors, key=lambda v: (-v["count"], v["clientVendorEn"]))
+        sessions = [r for r in run.oracle.auth_records([site], day, day) if _utc_day(r) == day]
+        mart = rows(con, OVERVIEW_SQL, site, day)
+        expected = ("UTC", guests["total"], guests["new"], guests["old"], *_sessions_figures(sessions), dwell["time"],
+                    top["clientVendorEn"], top["count"], flow["totalRxBytes"], flow["totalTxBytes"], True)  # fmt: skip
+        assert mart == [approx(expected)], (site, day)
+    totals = "select sum(total_guests), sum(sessions), sum(rx_mb), sum(tx_mb), count(*) from marts.site_daily_overview"
+    sources = ("select (select sum(total_guests) from marts.guest_daily), (select count(*) from marts.auth_sessions), "
+               "(select sum(rx_mb) from marts.traffic_daily), (select sum(tx_mb) from marts.traffic_daily), "
+               "(select count(*) from marts.guest_daily)")  # fmt: skip
+    assert rows(con, totals) == [approx(rows(con, sources)[0])]
+
+
+PERIOD_SQL = """
+    select site_id, {start}, days_covered, is_complete, guest_days, new_guest_days, regular_guest_days, sessions,
+           authenticated_clients, median_dwell_s, p90_dwell_s, rx_mb, tx_mb
+    from marts.{mart} order by site_id, {start}
+"""
+
+
+def _period_expected(run, con, grain: str) -> list[tuple]:
+    """Each site's weeks or months summed from guest_daily and traffic_daily, sessions from the API's records."""
+    records = run.oracle.auth_records(run.sites, FIRST, LAST)
+    out = []
+    for site in run.sites:
+        sums = rows(con, f"""
+            select cast(date_trunc('{grain}', g.date) as date) as start, count(*), sum(total_guests), sum(new_guests),
+                   sum(regular_guests), sum(t.rx_mb), sum(t.tx_mb)
+            from marts.guest_daily as g join marts.traffic_daily as t using (site_id, date)
+            where site_id = ? group by all order by start""", site)  # fmt: skip
+        for start, days, guests, new, regular, rx, tx in sums:
+            end = start + timedelta(days=7) if grain == "week" else (start + timedelta(days=31)).replace(day=1)
+            length = (end - start).days
+            period = [r for r in records if str(r["shop_id"]) == site and start <= _utc_day(r) < end]
+            count, clients, median, p90 = _sessions_figures(period)
+            out.append((site, start, days, days == length, guests, new, regular, count, clients, median, p90, rx, tx))
+    return out
+
+
+def test_weekly_and_monthly_overviews_are_the_sums_of_their_days(run, con):
+    for grain, mart, start in (("week", "site_weekly_overview", "week_start"),
+                               ("month", "site_monthly_overview", "month_start")):  # fmt: skip
+        found = rows(con, PERIOD_SQL.format(start=start, mart=mart))
+        assert found == [approx(row) for row in _period_expected(run, con, grain)], mart
+
+
+def test_a_partial_week_or_month_is_flagged(con):
+    weeks = rows(con, "select week_start, min(days_covered), bool_or(is_complete) from marts.site_weekly_overview "
+                      "group by all order by 1")  # fmt: skip
+    assert weeks == [(WEEK, 7, True), (WEEK + timedelta(days=7), 2, False)]  # 10-26..11-01 whole; 11-02, 11-03
+    months = rows(con, "select month_start, max(days_covered), bool_or(is_complete) from marts.site_monthly_overview "
+                       "group by all order by 1")  # fmt: skip
+    assert months == [(MONTH, 6, False), (date(2026, 11, 1), 3, False)]

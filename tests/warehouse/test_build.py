@@ -81,8 +81,8 @@ def test_auth_sessions_carry_no_personal_columns(data_dir):
         row[0] for row in query(data_dir, "select column_name from duckdb_columns() where table_name = 'auth_sessions'")
     }
     assert columns == {
-        "site_id", "session_start", "duration_s", "auth_type", "client_key", "vendor", "terminal_model", "ap_mac",
-        "upstream", "downstream",
+        "site_id", "session_start", "timezone", "local_date", "local_hour", "duration_s", "auth_type", "client_key",
+        "vendor", "terminal_model", "ap_mac", "upstream", "downstream",
     }  # fmt: skip
     assert query(data_dir, "select distinct auth_type from marts.auth_sessions") == [("SMS",)]
 

@@ -107,6 +107,7 @@ def warehouse_assets(graph: ModelGraph | None = None):
                 select=None if everything else selected,
                 changed_dates=changed_dates(context.run.tags, today=run_started_at(context).date()),
                 limits=settings.build_limits(),
+                timezones=settings.timezones(TIMEZONE),
             )
         except BuildFailed as failed:
             context.log.error(str(failed))
