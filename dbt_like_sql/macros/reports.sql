@@ -36,20 +36,7 @@ renamed as (
     from source
 ),
 
-deduplicated as (
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by site_id, stat_time
-        order by extracted_at desc
-    ) = 1
-),
-
-final as (
-    select * from deduplicated
-)
-
-select * from final
+{{ latest_per_key('renamed', 'site_id, stat_time') }}
 {%- endmacro %}
 
 {% macro report_mart(staging_model, period) -%}

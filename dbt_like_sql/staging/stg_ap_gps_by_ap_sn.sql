@@ -20,17 +20,4 @@ renamed as (
     from source
 ),
 
-deduplicated as (
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by dev_sn, ap_sn, partition_date
-        order by extracted_at desc
-    ) = 1
-),
-
-final as (
-    select * from deduplicated
-)
-
-select * from final
+{{ latest_per_key('renamed', 'dev_sn, ap_sn, partition_date') }}

@@ -29,17 +29,4 @@ renamed as (
     from source
 ),
 
-deduplicated as (
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by site_id, client_key, session_start
-        order by extracted_at desc
-    ) = 1
-),
-
-final as (
-    select * from deduplicated
-)
-
-select * from final
+{{ latest_per_key('renamed', 'site_id, client_key, session_start') }}

@@ -16,17 +16,4 @@ renamed as (
     from source
 ),
 
-deduplicated as (
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by site_id, rank_group, rank, partition_date
-        order by extracted_at desc
-    ) = 1
-),
-
-final as (
-    select * from deduplicated
-)
-
-select * from final
+{{ latest_per_key('renamed', 'site_id, rank_group, rank, partition_date') }}
