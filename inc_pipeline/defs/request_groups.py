@@ -127,7 +127,7 @@ def _run_group(context: AssetExecutionContext, chosen: list[Endpoint], inc_api, 
     days = _days(context) if chosen and chosen[0].is_windowed else []
     now = run_started_at(context)
     lake, today = Lake(settings.root), now.date()
-    landed_days = {endpoint.id: days or [today] for endpoint in chosen}
+    landed_days = days or [today]  # a window endpoint's days, a snapshot's the run's
     stop, logs, tasks = threading.Event(), {}, {}
     for endpoint in chosen:
         landed_by = landed_earlier_in_this_run(context, endpoint) or landed_by_unfinished_attempt(
@@ -135,8 +135,8 @@ def _run_group(context: AssetExecutionContext, chosen: list[Endpoint], inc_api, 
         )
         if landed_by:
             context.log.info(f"{endpoint.id}: landed by run {landed_by}, not asked again")
-            resumed = _resumed(endpoint, lake, landed_days[endpoint.id], landed_by)
-            yield from _recorded(endpoint, resumed, lake, landed_days[endpoint.id])
+            resumed = _resumed(endpoint, lake, landed_days, landed_by)
+            yield from _recorded(endpoint, resumed, lake, landed_days)
             continue
         logs[endpoint.id] = KeptLog()
         tasks[endpoint.id] = _task(endpoint, days, inc_api, settings, logs[endpoint.id], context.run_id, now, stop)
@@ -149,7 +149,7 @@ def _run_group(context: AssetExecutionContext, chosen: list[Endpoint], inc_api, 
             failures[finished.name] = finished.error
             context.log.error(_failure_line(finished.name, finished.error))
             continue
-        yield from _recorded(by_id[finished.name], finished.result, lake, landed_days[finished.name])
+        yield from _recorded(by_id[finished.name], finished.result, lake, landed_days)
     if failures:
         raise _group_failure(failures)
 

@@ -139,11 +139,12 @@ def load_models(sql_dir: str | Path = DEFAULT_SQL_DIR) -> ModelGraph:
     """Read every model, test spec and reconciliation under `sql_dir`; order models by their refs."""
     sql_dir = Path(sql_dir)
     models: dict[str, Model] = {}
+    macros = macro_library(sql_dir / "macros")
     for layer in LAYERS:
         for path in sorted((sql_dir / layer).glob("*.sql")):
             if path.stem in models:
                 raise GraphError(f"model {path.stem!r} defined twice ({models[path.stem].path}, {path})")
-            models[path.stem] = _read_model(path, layer)
+            models[path.stem] = _read_model(path, layer, macros)
     reconciliations = tuple(_read_reconciliation(p) for p in sorted((sql_dir / "reconciliations").glob("*.sql")))
     for item in (*models.values(), *reconciliations):
         unknown = [ref for ref in item.refs if ref not in models]
@@ -161,25 +162,30 @@ def _order(models: dict[str, Model]) -> tuple[str, ...]:
         raise GraphError(f"dependency cycle: {' -> '.join(exc.args[1])}") from None
 
 
-def expand_macros(sql: str, macros_dir: Path) -> str:
-    """The text with the project's SQL macros expanded (`macros/*.sql`, Jinja `{% macro %}`s: SQL written once for
-    models that differ only in a name or a period); `ref` and `source` calls stay as they are written, for
-    `dependencies` and `compile_sql`. A text without a macro call comes back as it is."""
-    files = sorted(Path(macros_dir).glob("*.sql"))
-    if not files or not _MACRO_CALL.search(sql):
+def macro_library(macros_dir: Path) -> str:
+    """The project's SQL macros (`macros/*.sql`, Jinja `{% macro %}`s), read once for every model of a graph."""
+    return "".join(path.read_text() for path in sorted(Path(macros_dir).glob("*.sql")))
+
+
+def expand_macros(sql: str, library: str) -> str:
+    """The text with the macros of `library` expanded (SQL written once for models that differ only in a name or a
+    period); `ref` and `source` calls stay as they are written, for `dependencies` and `compile_sql`. A text
+    without a macro call comes back as it is."""
+    if not library or not _MACRO_CALL.search(sql):
         return sql
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    library = "".join(path.read_text() for path in files)
     try:
-        return environment.from_string(library + sql).render(
+        return _JINJA.from_string(library + sql).render(
             ref=lambda name: f"{{{{ ref('{name}') }}}}", source=lambda name: f"{{{{ source('{name}') }}}}"
         ).lstrip("\n")
     except jinja2.TemplateError as error:
         raise GraphError(f"a macro call does not expand: {error}") from None
 
 
-def _read_model(path: Path, layer: str) -> Model:
-    sql = expand_macros(path.read_text(), path.parents[1] / "macros")
+_JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def _read_model(path: Path, layer: str, macros: str) -> Model:
+    sql = expand_macros(path.read_text(), macros)
     try:
         refs, sources = dependencies(sql)
     except GraphError as exc:

@@ -9,7 +9,7 @@ import pytest
 
 from inc_pipeline.catalog import ENDPOINTS
 from inc_pipeline.warehouse import DEFAULT_SQL_DIR, GraphError, load_models
-from inc_pipeline.warehouse.graph import dependencies, expand_macros
+from inc_pipeline.warehouse.graph import dependencies, expand_macros, macro_library
 
 
 def test_dependencies_are_read_from_the_sql():
@@ -80,12 +80,12 @@ def test_a_macro_expands_into_sql_whose_refs_and_sources_are_read_as_written(tmp
     (macros / "m.sql").write_text("{% macro counted(name, period) -%}\n"
                                   "select date_trunc('{{ period }}', t) as p, count(*) as n "
                                   "from {{ source(name) }} group by p\n{%- endmacro %}\n")  # fmt: skip
-    sql = expand_macros("-- weekly\n{{ counted('auth_history', 'week') }}\n", macros)
+    sql = expand_macros("-- weekly\n{{ counted('auth_history', 'week') }}\n", macro_library(macros))
     assert sql == ("-- weekly\nselect date_trunc('week', t) as p, count(*) as n "
                    "from {{ source('auth_history') }} group by p\n")  # fmt: skip
     assert dependencies(sql) == ((), ("auth_history",))
     with pytest.raises(GraphError, match="a macro call does not expand"):
-        expand_macros("{{ counted('auth_history') }}", macros)  # period missing
+        expand_macros("{{ counted('auth_history') }}", macro_library(macros))  # period missing
 
 
 def test_the_three_report_periods_are_one_staging_macro_and_one_mart_macro():
