@@ -12,6 +12,8 @@ from dagster import DagsterInstance
 from inc_pipeline.defs.resources import data_dir_from_env
 from inc_pipeline.errors import UserError
 
+from .instance_storage import STORAGE_SETTING, URL_SETTING, check_connection, storage_kind, storage_yaml
+
 # Each rate-limited endpoint has its own pool (see defs/extraction.py); one slot per pool means two runs never
 # call the same limited endpoint at once, on top of the client's cross-process pacing. Transient errors are
 # retried inside the run (the client's backoff, then each asset's RetryPolicy); the daemon (`dagster dev` runs it)
@@ -28,6 +30,15 @@ run_retries:
 telemetry:
   enabled: false
 """
+# The first line of every dagster.yaml inc-pipeline writes: a file that has it (or is the DAGSTER_YAML written
+# before the line existed) is ours to rewrite when the storage setting changes; any other file is the user's.
+WRITTEN_BY = "# Written by inc-pipeline"
+FIRST_LINE = WRITTEN_BY + " ({setting}={kind}); rewritten when that changes. Delete this line to keep edits.\n"
+
+
+def instance_yaml(kind: str) -> str:
+    """The whole dagster.yaml for a storage kind (`sqlite` or `postgres`)."""
+    return FIRST_LINE.format(setting=STORAGE_SETTING, kind=kind) + storage_yaml(kind) + DAGSTER_YAML
 
 
 def data_dir() -> Path:
@@ -43,11 +54,12 @@ def dagster_home() -> Path:
     setting = "DAGSTER_HOME" if from_env else "INC_DATA_DIR"
     home = Path(from_env or data_dir() / "dagster_home")
     _refuse_file(home, setting, label=f"DAGSTER_HOME {home}" if from_env else str(home))
+    kind = storage_kind()
+    if kind == "postgres":
+        check_connection(os.environ[URL_SETTING])
     try:
         home.mkdir(parents=True, exist_ok=True)
-        config = home / "dagster.yaml"
-        if not config.exists():
-            config.write_text(DAGSTER_YAML)
+        _write_config(home / "dagster.yaml", kind)
     except OSError as exc:
         path = Path(exc.filename or home)
         raise UserError(
@@ -55,6 +67,34 @@ def dagster_home() -> Path:
             f"or point {_advice(setting)} at another directory"
         ) from None
     return home
+
+
+def _write_config(config: Path, kind: str) -> None:
+    """Write our dagster.yaml for `kind` unless it is there already; a file of the user's is left alone, but
+    refused when it would silently keep SQLite under INC_DAGSTER_STORAGE=postgres."""
+    wanted = instance_yaml(kind)
+    current = config.read_text() if config.exists() else None
+    if current == wanted:
+        return
+    if current is None or current == DAGSTER_YAML or current.startswith(WRITTEN_BY):
+        partial = config.with_name(f".dagster.yaml.{os.getpid()}")
+        partial.write_text(wanted)
+        partial.replace(config)  # atomic: a process reading it at the same time sees the old file or the new one
+        return
+    if kind == "postgres" and not _uses_postgres(current):
+        raise UserError(f"{STORAGE_SETTING}=postgres, but {config} is not one inc-pipeline wrote and keeps "
+                        "Dagster's state elsewhere: add the storage: postgres: block of docs/deployment.md to it, "
+                        "or move it away for inc-pipeline to write its own")  # fmt: skip
+
+
+def _uses_postgres(text: str) -> bool:
+    """Whether a dagster.yaml keeps its runs in PostgreSQL (the one `storage:` block or a run storage of its own)."""
+    try:
+        config = yaml.safe_load(text) or {}
+    except yaml.YAMLError:
+        return False
+    storage, run_storage = config.get("storage") or {}, config.get("run_storage") or {}
+    return "postgres" in storage or str(run_storage.get("module", "")).startswith("dagster_postgres")
 
 
 def _refuse_file(path: Path, setting: str, label: str = "") -> None:

@@ -191,6 +191,9 @@ def print_status() -> int:
         print(f"dagster instance: cannot be opened ({reason}): failing checks and deferred endpoints need write "
               f"access to {dagster_home()}")  # fmt: skip
         checks, deferred = ["  checks: unknown (see the dagster instance line)"], ["  unknown (see above)"]
+    except UserError as exc:  # e.g. Dagster's PostgreSQL unreachable: the lake's part of the status still holds
+        print(f"dagster instance: {exc}")
+        checks, deferred = ["  checks: unknown (see the dagster instance line)"], ["  unknown (see above)"]
     failing = checks + unreadable_lines(lake) + quarantine_lines(lake)
     print("failing checks and quarantine:" if failing else "failing checks and quarantine: none")
     if failing:
