@@ -25,7 +25,8 @@ def _landed_days(data) -> list[date]:
 
 
 def test_a_backfill_fills_the_newest_days_first_and_resumes_where_it_stopped(sim_config, tmp_path, monkeypatch,
-                                                                              capsys):  # fmt: skip
+                                                                              capsys, instance_storage):  # fmt: skip
+    """In SQLite and in PostgreSQL (`instance_storage`): each night's run is a Dagster run in that storage."""
     data = tmp_path / "data"
     with SimulatorServer(replace(sim_config, enforce_limits=False)) as sim:
         point_at(sim, data, monkeypatch)

@@ -28,6 +28,9 @@ def _cli_run(sim, data: Path, days, *args: str, crash_at: str | None = None) -> 
     env |= {"INC_API_BASE_URL": sim.base_url, "INC_API_KEY": sim.api_key, "INC_API_USER": sim.config.user,
             "INC_PII_KEY": "pii", "INC_DATA_DIR": str(data), "DAGSTER_HOME": str(data / "dagster_home"),
             "INC_DEFAULT_RATE_PER_SECOND": "1000"}  # fmt: skip
+    for name in ("INC_DAGSTER_STORAGE", "INC_DAGSTER_PG_URL"):  # the Dagster storage `instance_storage` chose
+        if name in os.environ:
+            env[name] = os.environ[name]
     if crash_at:
         env["INC_CRASH_AT"] = crash_at
     command = [sys.executable, "-c", CLI, "run", "--start", days[0].isoformat(), "--end", days[-1].isoformat(), *args]
@@ -43,7 +46,9 @@ def _quota_spent(sim, data: Path) -> dict[str, int]:
 
 
 @pytest.mark.slow
-def test_a_dagster_rerun_after_a_crash_spends_no_quota_twice(small_world, run_days, tmp_path):
+def test_a_dagster_rerun_after_a_crash_spends_no_quota_twice(small_world, run_days, tmp_path, instance_storage):
+    """In SQLite and in PostgreSQL: the resume rule reads the crashed run's record and materializations from
+    Dagster's storage, whichever it is."""
     data = tmp_path / "data"
     with SimulatorServer(small_world) as sim:
         crashed = _cli_run(sim, data, run_days, crash_at="mart_build:1")  # every endpoint landed, marts not built
