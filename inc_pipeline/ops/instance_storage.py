@@ -30,6 +30,10 @@ storage:
 """
 
 
+class StorageUnreachable(UserError):
+    """Dagster's PostgreSQL cannot be connected to: `status` reports it and goes on with the lake's part."""
+
+
 def storage_kind() -> str:
     """`sqlite` (unset or empty) or `postgres`; anything else is a one-line error."""
     kind = (os.environ.get(STORAGE_SETTING) or "sqlite").strip().lower()
@@ -86,7 +90,7 @@ def check_connection(url: str, timeout: int = 5) -> None:
             pass
     except sqlalchemy.exc.SQLAlchemyError as exc:
         reason = " ".join(str(getattr(exc, "orig", None) or exc).splitlines()[0].split())
-        raise UserError(
+        raise StorageUnreachable(
             f"Dagster's PostgreSQL at {redacted(url)} cannot be used ({without_password(reason)}): check "
             f"{URL_SETTING} and that the server accepts connections from here"
         ) from None

@@ -25,6 +25,7 @@ from inc_pipeline.extract.failed_units import FailedUnitsLedger
 from inc_pipeline.landing.lake import Lake
 
 from .instance import dagster_home, dagster_instance, data_dir
+from .instance_storage import StorageUnreachable
 
 SIMULATOR_PREFIX = "simulator+"
 
@@ -191,7 +192,7 @@ def print_status() -> int:
         print(f"dagster instance: cannot be opened ({reason}): failing checks and deferred endpoints need write "
               f"access to {dagster_home()}")  # fmt: skip
         checks, deferred = ["  checks: unknown (see the dagster instance line)"], ["  unknown (see above)"]
-    except UserError as exc:  # e.g. Dagster's PostgreSQL unreachable: the lake's part of the status still holds
+    except StorageUnreachable as exc:  # the lake's part of the status still holds
         print(f"dagster instance: {exc}")
         checks, deferred = ["  checks: unknown (see the dagster instance line)"], ["  unknown (see above)"]
     failing = checks + unreadable_lines(lake) + quarantine_lines(lake)

@@ -83,3 +83,15 @@ def test_a_dagster_yaml_of_the_users_own_is_kept_and_not_silently_used_for_postg
         dagster_home()
     config.write_text(DAGSTER_YAML)  # the file inc-pipeline wrote before it said so on its first line
     assert "env: INC_DAGSTER_PG_URL" in (dagster_home() / "dagster.yaml").read_text()
+
+
+def test_status_with_dagster_s_postgres_unreachable_says_so_and_reports_the_lake(fresh_data, cli, monkeypatch):
+    fresh_data.mkdir()
+    monkeypatch.setenv("INC_DAGSTER_STORAGE", "postgres")
+    monkeypatch.setenv("INC_DAGSTER_PG_URL", f"postgresql+psycopg2://inc:{SECRET}@127.0.0.1:1/dagster")
+    outcome = cli("status")
+    assert outcome.code == 0, outcome.err
+    assert "dagster instance: Dagster's PostgreSQL at postgresql+psycopg2://inc:***@127.0.0.1:1/dagster cannot" in (
+        outcome.out
+    )
+    assert "landed partitions:" in outcome.out and SECRET not in outcome.out + outcome.err
