@@ -46,3 +46,18 @@ def test_snapshot_schedule_asks_a_small_accounts_client_history_at_every_tick(fi
         tick = dt.datetime(2026, 11, 21, hour, tzinfo=dt.UTC)
         [request] = snapshot_schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick)).run_requests
         assert AssetKey("history_clients") in request.asset_selection and "inc/left_out" not in request.tags
+
+
+def test_the_daily_schedule_s_time_is_a_setting_and_a_wrong_one_is_one_line(monkeypatch):
+    import pytest
+
+    from inc_pipeline.defs.schedules import DEFAULT_DAILY_CRON, daily_cron
+    from inc_pipeline.errors import UserError
+
+    monkeypatch.delenv("INC_DAILY_SCHEDULE", raising=False)
+    assert daily_cron() == DEFAULT_DAILY_CRON == "30 2 * * *"
+    monkeypatch.setenv("INC_DAILY_SCHEDULE", " 15  4 * * * ")
+    assert daily_cron() == "15 4 * * *"
+    monkeypatch.setenv("INC_DAILY_SCHEDULE", "every night")
+    with pytest.raises(UserError, match="INC_DAILY_SCHEDULE='every night' is not a cron schedule: use five fields"):
+        daily_cron()
