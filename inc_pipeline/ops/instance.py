@@ -19,7 +19,26 @@ from .instance_storage import STORAGE_SETTING, URL_SETTING, check_connection, st
 # retried inside the run (the client's backoff, then each asset's RetryPolicy); the daemon (`dagster dev` runs it)
 # retries a whole run only when the run itself died (a killed worker), never one that failed on an error
 # retrying cannot fix (a wrong key, a corrupted lake file), which would only repeat the same one-line error.
+# A run whose worker was killed never hands back its pool slots: run monitoring (a daemon) frees the slots of a run
+# that has ended, so its retry is not blocked on them for ever (tests/ops/test_daemon.py).
 DAGSTER_YAML = """\
+concurrency:
+  pools:
+    default_limit: 1
+run_retries:
+  enabled: true
+  max_retries: 2
+  retry_on_asset_or_op_failure: false
+run_monitoring:
+  enabled: true
+  poll_interval_seconds: 30
+  free_slots_after_run_end_seconds: 30
+telemetry:
+  enabled: false
+"""
+# What inc-pipeline wrote before dagster.yaml had a first line naming it: ours to rewrite too.
+EARLIER_YAMLS = (
+    """\
 concurrency:
   pools:
     default_limit: 1
@@ -29,9 +48,10 @@ run_retries:
   retry_on_asset_or_op_failure: false
 telemetry:
   enabled: false
-"""
-# The first line of every dagster.yaml inc-pipeline writes: a file that has it (or is the DAGSTER_YAML written
-# before the line existed) is ours to rewrite when the storage setting changes; any other file is the user's.
+""",
+)
+# The first line of every dagster.yaml inc-pipeline writes: a file that has it (or one written before the line
+# existed, EARLIER_YAMLS) is ours to rewrite when the storage setting changes; any other file is the user's.
 WRITTEN_BY = "# Written by inc-pipeline"
 FIRST_LINE = WRITTEN_BY + " ({setting}={kind}); rewritten when that changes. Delete this line to keep edits.\n"
 
@@ -76,7 +96,7 @@ def _write_config(config: Path, kind: str) -> None:
     current = config.read_text() if config.exists() else None
     if current == wanted:
         return
-    if current is None or current == DAGSTER_YAML or current.startswith(WRITTEN_BY):
+    if current is None or current in EARLIER_YAMLS or current.startswith(WRITTEN_BY):
         partial = config.with_name(f".dagster.yaml.{os.getpid()}")
         partial.write_text(wanted)
         partial.replace(config)  # atomic: a process reading it at the same time sees the old file or the new one

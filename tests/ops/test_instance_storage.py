@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from inc_pipeline.ops.instance import DAGSTER_YAML, dagster_home
+from inc_pipeline.ops.instance import DAGSTER_YAML, EARLIER_YAMLS, dagster_home
 
 from .conftest import RANGE
 
@@ -81,7 +81,7 @@ def test_a_dagster_yaml_of_the_users_own_is_kept_and_not_silently_used_for_postg
     monkeypatch.setenv("INC_DAGSTER_PG_URL", postgres_url)
     with pytest.raises(Exception, match="is not one inc-pipeline wrote and keeps Dagster's state elsewhere"):
         dagster_home()
-    config.write_text(DAGSTER_YAML)  # the file inc-pipeline wrote before it said so on its first line
+    config.write_text(EARLIER_YAMLS[0])  # the file inc-pipeline wrote before it said so on its first line
     assert "env: INC_DAGSTER_PG_URL" in (dagster_home() / "dagster.yaml").read_text()
 
 
