@@ -10,12 +10,15 @@ The daemon and everything it starts (code server, run worker, step processes) sh
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -27,7 +30,6 @@ from dagster import DagsterEventType, DagsterInstance, DagsterRun, DagsterRunSta
 
 from inc_pipeline.catalog import ENDPOINTS
 from inc_pipeline.landing.lake import Lake
-from inc_pipeline.ops.instance import dagster_home
 from inc_pipeline.simulator import SimulatorConfig, SimulatorServer
 
 from .conftest import marts, point_at
@@ -41,6 +43,12 @@ SCHEDULE = "daily_extraction_schedule"
 # `dagster schedule start` must be done before the tick (it takes ~7 s, more on a loaded machine); a daemon that
 # comes up after the tick still launches it (the tick is after the schedule's start).
 TICK_LEAD = timedelta(seconds=30)
+# The commands an operator runs (docs/deployment.md, deploy/: tests/ops/test_deploy_files.py checks they match), each
+# from the repository root with the environment's own bin directory.
+PREPARE_HOME = ["python", "-c", "from inc_pipeline.ops.instance import dagster_home; dagster_home()"]
+DAEMON = ["dagster-daemon", "run", "-w", "workspace.yaml"]
+WEBSERVER = ["dagster-webserver", "-h", "127.0.0.1", "-p", "3000", "-w", "workspace.yaml"]
+START_SCHEDULE = ["dagster", "schedule", "start", SCHEDULE, "-w", "workspace.yaml"]
 STARTED_PROCESS = re.compile(r"Started process for run \(pid: (\d+)\)")
 
 
@@ -54,22 +62,24 @@ class Deployment:
     log: Path
     tick: datetime
 
-    def dagster(self, *args: str) -> subprocess.CompletedProcess:
-        """`dagster <args>` from the repository root (where workspace.yaml is), as an operator would type it."""
-        return subprocess.run([str(BIN / "dagster"), *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
+    def command(self, program: str, *args: str) -> subprocess.CompletedProcess:
+        """`program args` from the environment's bin, in the repository root (where workspace.yaml is)."""
+        return subprocess.run([str(BIN / program), *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
                               timeout=120)  # fmt: skip
 
     @contextmanager
-    def daemon(self):
-        """`dagster-daemon run -w workspace.yaml` in its own process group, always stopped on the way out."""
+    def service(self, argv: list[str]):
+        """`argv` (from the environment's bin) in its own process group, its output in the log, always stopped."""
         with self.log.open("a") as log:
-            command = [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"]
-            process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                       start_new_session=True)  # fmt: skip
+            process = subprocess.Popen([str(BIN / argv[0]), *argv[1:]], cwd=ROOT, env=self.env, stdout=log,
+                                       stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
             try:
                 yield process
             finally:
                 _stop_group(process)
+
+    def daemon(self):
+        return self.service(DAEMON)
 
     def instance(self) -> DagsterInstance:
         return DagsterInstance.from_config(str(self.home))
@@ -104,8 +114,11 @@ def deployment(postgres_url, tmp_path, monkeypatch):
         point_at(sim, data, monkeypatch, INC_DAGSTER_STORAGE="postgres", INC_DAGSTER_PG_URL=postgres_url,
                  INC_DAILY_SCHEDULE=f"{tick.minute} {tick.hour} * * *", INC_LOOKBACK_DAYS="0")  # fmt: skip
         monkeypatch.setenv("DAGSTER_HOME", str(data / "dagster_home"))
-        home = dagster_home()
-        yield Deployment(data, home, dict(os.environ), tmp_path / "daemon.log", tick)
+        deployment = Deployment(data, data / "dagster_home", dict(os.environ), tmp_path / "daemon.log", tick)
+        prepared = deployment.command(*PREPARE_HOME)
+        assert prepared.returncode == 0, prepared.stderr
+        assert "env: INC_DAGSTER_PG_URL" in (deployment.home / "dagster.yaml").read_text()
+        yield deployment
 
 
 def _next_minute(at: datetime) -> datetime:
@@ -135,7 +148,7 @@ def _finished(instance: DagsterInstance, run_id: str) -> DagsterRun | None:
 
 
 def _start_schedule(deployment: Deployment) -> None:
-    started = deployment.dagster("schedule", "start", SCHEDULE, "-w", "workspace.yaml")
+    started = deployment.command(*START_SCHEDULE)
     assert started.returncode == 0 and f"Started schedule {SCHEDULE}" in started.stdout, started.stderr[-3000:]
 
 
@@ -156,12 +169,36 @@ def _assert_published(data: Path) -> None:
     assert len(published["guest_daily"]) > 0 and len(published["dwell_daily"]) > 0, sorted(published)
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _graphql(port: int, query: str) -> dict | None:
+    """The webserver's answer to a GraphQL query (its public API), None while it is not up."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
+                                     headers={"Content-Type": "application/json"})  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.load(answer)["data"]
+    except OSError:
+        return None
+
+
+RUNS_QUERY = "{ runsOrError { ... on Runs { results { runId status } } } }"
+
+
 def test_the_daemon_ticks_the_daily_schedule_and_publishes_the_warehouse(deployment):
-    instance = deployment.instance()
-    with deployment.daemon() as daemon:
+    """The webserver beside the daemon shows the run from the same PostgreSQL."""
+    instance, port = deployment.instance(), _free_port()
+    webserver_argv = [str(port) if arg == "3000" else arg for arg in WEBSERVER]
+    with deployment.daemon() as daemon, deployment.service(webserver_argv):
         _start_schedule(deployment)
         [run] = _wait_for(deployment, daemon, "scheduled run", 150, lambda: _runs(instance))
         done = _wait_for(deployment, daemon, "finished run", 300, lambda: _finished(instance, run.run_id))
+        shown = _wait_for(deployment, daemon, "webserver answer", 120, lambda: _graphql(port, RUNS_QUERY))
+    assert {"runId": run.run_id, "status": "SUCCESS"} in shown["runsOrError"]["results"]
     assert done.status == DagsterRunStatus.SUCCESS, deployment.log_tail()
     yesterday = (deployment.tick.date() - timedelta(days=1)).isoformat()  # INC_TIMEZONE is UTC here
     assert run.tags["dagster/schedule_name"] == SCHEDULE
