@@ -27,6 +27,11 @@ def _add_log_level(parser: argparse.ArgumentParser) -> None:
                         help="Dagster's console log level (default: only our own one-line messages)")  # fmt: skip
 
 
+def _add_account(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--account", default=None,
+                        help="one of INC_ACCOUNTS's accounts (default: each in turn)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="inc-pipeline", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -41,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--select", default=None, help="comma-separated asset names or groups (default: all)")
     run.add_argument("--parallel", action="store_true",
                      help="the snapshots and the windows each in their own process, side by side (for backfills)")
+    _add_account(run)
     _add_log_level(run)
 
     resume = commands.add_parser(
@@ -58,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="days a run extracts (default: what INC_DAILY_WALL_HOURS allows, as plan prints)")
     backfill.add_argument("--all", action="store_true", help="every run until the range has landed, not only one")
     backfill.add_argument("--parallel", action="store_true", help="snapshots and windows side by side (see run)")
+    _add_account(backfill)
     _add_log_level(backfill)
 
     plan = commands.add_parser("plan", help="print the requests, time and quota a backfill needs")
@@ -65,8 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--sites", type=at_least_one, default=None, help="number of sites (default: from the lake)")
     plan.add_argument("--devices", type=at_least_one, default=None,
                       help="number of devices with --sites: a controller a site, the rest switches and cloud APs")
+    _add_account(plan)
 
-    commands.add_parser("status", help="landed partitions, failing checks, quota used, warehouse version")
+    status = commands.add_parser("status", help="landed partitions, failing checks, quota used, warehouse version")
+    _add_account(status)
 
     demo = commands.add_parser("demo", help="start the simulator and run the last 14 days end to end")
     demo.add_argument("--days", type=at_least_one, default=14, help="complete days to extract, ending yesterday")
@@ -78,10 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--site", default=None, help="one site id (default: the account's sites, then each site)")
     report.add_argument("--start", type=parse_day, default=None, help="first day (default: guest_daily's first)")
     report.add_argument("--end", type=parse_day, default=None, help="last day, included (default: guest_daily's last)")
+    report.add_argument("--account", default=None, help="with several accounts (INC_ACCOUNTS): whose warehouse")
 
     replay = commands.add_parser("replay", help="re-land partitions from the raw-answer archive (no API calls)")
     _add_range(replay)
     replay.add_argument("--table", required=True)
+    _add_account(replay)
     return parser
 
 
@@ -134,7 +145,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         from inc_pipeline.ops.run import run_range
 
-        return run_range(args.start, args.end, select=args.select, log_level=args.log_level, parallel=args.parallel)
+        return run_range(args.start, args.end, select=args.select, log_level=args.log_level, parallel=args.parallel,
+                         account=args.account)  # fmt: skip
     if args.command == "resume":
         from inc_pipeline.ops.run import resume_failed
 
@@ -143,15 +155,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         from inc_pipeline.ops.backfill import backfill
 
         return backfill(args.start, args.end, select=args.select, days_per_run=args.days_per_run,
-                        every_run=args.all, parallel=args.parallel, log_level=args.log_level)  # fmt: skip
+                        every_run=args.all, parallel=args.parallel, log_level=args.log_level,
+                        account=args.account)  # fmt: skip
     if args.command == "plan":
         from inc_pipeline.ops.plan import print_plan
 
-        return print_plan(args.start, args.end, sites=args.sites, devices=args.devices)
+        return print_plan(args.start, args.end, sites=args.sites, devices=args.devices, account=args.account)
     if args.command == "status":
         from inc_pipeline.ops.status import print_status
 
-        return print_status()
+        return print_status(args.account)
     if args.command == "demo":
         from inc_pipeline.ops.demo import run_demo
 
@@ -161,15 +174,16 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "replay":
         from inc_pipeline.ops.replay import replay_range
 
-        return replay_range(args.table, args.start, args.end)
+        return replay_range(args.table, args.start, args.end, account=args.account)
     raise AssertionError(args.command)
 
 
 def _report(args: argparse.Namespace) -> int:
+    from inc_pipeline.accounts import account_named
     from inc_pipeline.ops.instance import data_dir
     from inc_pipeline.report import write_report
 
-    root = data_dir()
+    root = account_named(args.account).data_dir(data_dir())  # several accounts: one account's report at a time
     out = (args.out or root / "report.html").resolve()
     report = write_report(root / "warehouse.duckdb", out, site=args.site, start=args.start, end=args.end)
     print(f"inc-pipeline report: {report.start}..{report.end}, {len(report.site_ids)} site(s): {out.as_uri()}")

@@ -13,7 +13,7 @@ PACKAGE = Path(inc_pipeline.__file__).parent
 # Lowest first. A module is in the first layer whose prefix names it. The leaves are small rules every layer uses.
 LAYERS = (
     ("leaf", ("inc_pipeline.errors", "inc_pipeline.clock", "inc_pipeline.days", "inc_pipeline.args",
-              "inc_pipeline.crash", "inc_pipeline")),
+              "inc_pipeline.crash", "inc_pipeline.accounts", "inc_pipeline")),
     ("catalog", ("inc_pipeline.catalog",)),
     ("client", ("inc_pipeline.client",)),
     ("landing", ("inc_pipeline.landing",)),

@@ -20,6 +20,7 @@ from dagster import (
 )
 
 from inc_pipeline import clock
+from inc_pipeline.accounts import SINGLE, Account
 from inc_pipeline.catalog import ENDPOINTS, ENDPOINTS_BY_ID, Endpoint, Scope
 from inc_pipeline.client import QuotaExhaustedError
 from inc_pipeline.extract.budget import CoverageLedger, rotated, rotates
@@ -66,8 +67,13 @@ def discovery_path(endpoint_id: str) -> tuple[str, ...]:
     return (*discovery_path(upstream), endpoint_id) if upstream else (endpoint_id,)
 
 
-def _check_specs(endpoint: Endpoint) -> list[AssetCheckSpec]:
-    key = AssetKey(endpoint.id)
+def endpoint_key(endpoint_id: str, account: Account = SINGLE) -> AssetKey:
+    """An endpoint's asset key: its id, after the account's name when there are several accounts."""
+    return AssetKey([*account.key_prefix, endpoint_id])
+
+
+def _check_specs(endpoint: Endpoint, account: Account = SINGLE) -> list[AssetCheckSpec]:
+    key = endpoint_key(endpoint.id, account)
     return [
         AssetCheckSpec("quarantined_rows", asset=key, description="Rows that failed validation (fails above 5%)"),
         AssetCheckSpec("schema_drift", asset=key, description="Fields the API sent that the schema does not know"),
@@ -142,9 +148,9 @@ def _failed_units_check(key: AssetKey, report: LandingReport) -> AssetCheckResul
 
 
 def _results(
-    endpoint: Endpoint, report: LandingReport, client, deferred: QuotaExhaustedError | None
+    endpoint: Endpoint, key: AssetKey, report: LandingReport, client, deferred: QuotaExhaustedError | None
 ) -> MaterializeResult:
-    stats, key = client.stats[endpoint.id], AssetKey(endpoint.id)
+    stats = client.stats[endpoint.id]
     drift = sorted(report.unknown_fields)
     checks = [
         _quarantine_check(key, report.rows_landed, report.rows_quarantined),
@@ -183,9 +189,9 @@ def _results(
     return MaterializeResult(asset_key=key, metadata=metadata, check_results=checks)
 
 
-def _resumed(endpoint: Endpoint, lake: Lake, days: list[date], run_id: str) -> MaterializeResult:
+def _resumed(endpoint: Endpoint, key: AssetKey, lake: Lake, days: list[date], run_id: str) -> MaterializeResult:
     """What an earlier attempt landed for `days`, described again without asking the API (see resume.py)."""
-    key, rows, rows_quarantined = AssetKey(endpoint.id), 0, 0
+    rows, rows_quarantined = 0, 0
     for day in days:
         quarantined = lake.read_quarantine(endpoint.id, day)
         rows_quarantined += int(quarantined["source_row"].nunique()) if len(quarantined) else 0
@@ -234,8 +240,10 @@ def extract_endpoint(
     run_id: str = "",
     now: datetime | None = None,
     stop: threading.Event | None = None,
+    key: AssetKey | None = None,
 ) -> MaterializeResult:
-    """Plan, fetch and land one endpoint for `days` (window endpoints) or `now` (snapshots: the run's start)."""
+    """Plan, fetch and land one endpoint for `days` (window endpoints) or `now` (snapshots: the run's start),
+    reported as the asset `key` (default: the single account's)."""
     lake = Lake(settings.root)
     user = inc_api.account_user() if endpoint.needs_user else ""
     targets = Targets(user=user)
@@ -273,6 +281,6 @@ def extract_endpoint(
             # The daily quota is spent: what landed before it is kept (partitions are replaced by unit); the run
             # succeeds and says when the next attempt can go, so a backfill defers instead of failing.
             log.warning(str(report.deferred))
-        return _results(endpoint, report, client, report.deferred)
+        return _results(endpoint, key or endpoint_key(endpoint.id), report, client, report.deferred)
 
 

@@ -33,6 +33,7 @@ from dagster import (
     multi_asset,
 )
 
+from inc_pipeline.accounts import SINGLE, Account
 from inc_pipeline.catalog import ENDPOINTS, Endpoint, Scope
 from inc_pipeline.extract.threads import UpstreamFailed, run_after_upstream
 from inc_pipeline.landing.lake import Lake
@@ -45,6 +46,7 @@ from .extraction import (
     _days,
     _metadata,
     _resumed,
+    endpoint_key,
     extract_endpoint,
     per_partition,
 )
@@ -68,9 +70,11 @@ def request_groups() -> dict[str, tuple[Endpoint, ...]]:
     }
 
 
-def extraction_definitions() -> Definitions:
-    """Every endpoint asset, with its checks, in its request group."""
-    return Definitions(assets=[group_asset(name, endpoints) for name, endpoints in request_groups().items()])
+def extraction_definitions(account: Account = SINGLE) -> Definitions:
+    """Every endpoint asset of `account`, with its checks, in its request group."""
+    return Definitions(
+        assets=[group_asset(name, endpoints, account=account) for name, endpoints in request_groups().items()]
+    )
 
 
 def endpoint_asset(endpoint: Endpoint, retry_policy: RetryPolicy = RETRY_POLICY) -> AssetsDefinition:
@@ -78,25 +82,27 @@ def endpoint_asset(endpoint: Endpoint, retry_policy: RetryPolicy = RETRY_POLICY)
     return group_asset(endpoint.id, (endpoint,), retry_policy)
 
 
-def _spec(endpoint: Endpoint) -> AssetSpec:
+def _spec(endpoint: Endpoint, account: Account) -> AssetSpec:
     upstream = UPSTREAM_BY_SCOPE.get(endpoint.scope)
     return AssetSpec(
-        endpoint.id,
-        group_name=endpoint.domain,
+        endpoint_key(endpoint.id, account),
+        group_name=account.prefixed(endpoint.domain, "_"),
         description=f"{endpoint.title} ({endpoint.method} {endpoint.path}).",
         metadata=_metadata(endpoint),
-        deps=[upstream] if upstream else [],
+        deps=[endpoint_key(upstream, account)] if upstream else [],
         kinds={"parquet"},
     )
 
 
 def group_asset(
-    name: str, endpoints: tuple[Endpoint, ...], retry_policy: RetryPolicy = RETRY_POLICY
+    name: str, endpoints: tuple[Endpoint, ...], retry_policy: RetryPolicy = RETRY_POLICY, account: Account = SINGLE
 ) -> AssetsDefinition:
     """The multi-asset computing `endpoints` (all windowed or all snapshots), each on its own thread.
 
     `retry_policy` applies to transient failures only; permanent ones fail at once (`fail_at_once`). A group with
-    a rate-limited or quota-limited endpoint has its own pool: two runs never ask its endpoints at once."""
+    a rate-limited or quota-limited endpoint has its own pool: two runs never ask its endpoints at once (another
+    account's runs have their own: its key has its own limits). `account`'s asset keys start with its name, and
+    the step asks the API and lands as that account (its key, its data directory)."""
     windowed = {endpoint.is_windowed for endpoint in endpoints}
     if len(windowed) != 1:
         raise ValueError(f"request group {name} mixes windowed and snapshot endpoints: they partition differently")
@@ -104,25 +110,27 @@ def group_asset(
     limited = any(endpoint.rate.per_second or endpoint.rate.per_day for endpoint in endpoints)
 
     @multi_asset(
-        name=name,
-        specs=[_spec(endpoint) for endpoint in endpoints],
-        check_specs=[check for endpoint in endpoints for check in _check_specs(endpoint)],
+        name=account.prefixed(name),
+        specs=[_spec(endpoint, account) for endpoint in endpoints],
+        check_specs=[check for endpoint in endpoints for check in _check_specs(endpoint, account)],
         partitions_def=DAILY if windowed else None,
         backfill_policy=BackfillPolicy.single_run() if windowed else None,
         can_subset=True,
-        pool=f"inc_api/{name}" if limited else None,
+        pool=f"inc_api/{account.prefixed(name, '/')}" if limited else None,
         retry_policy=retry_policy,
     )
     def _extract(context: AssetExecutionContext, inc_api: IncApiResource, settings: PipelineSettings):
-        chosen = [endpoint for endpoint in endpoints if AssetKey(endpoint.id) in context.selected_asset_keys]
+        chosen = [e for e in endpoints if endpoint_key(e.id, account) in context.selected_asset_keys]
         with fail_at_once(context.run_id):
             settings.ensure_usable()
-            yield from _run_group(context, chosen, inc_api, settings)
+            yield from _run_group(context, chosen, inc_api.for_account(account), settings.for_account(account),
+                                  account)  # fmt: skip
 
     return _extract
 
 
-def _run_group(context: AssetExecutionContext, chosen: list[Endpoint], inc_api, settings) -> Iterator:
+def _run_group(context: AssetExecutionContext, chosen: list[Endpoint], inc_api, settings, account: Account
+               ) -> Iterator:  # fmt: skip
     """Each chosen endpoint on its own thread; results recorded as they come; the failures named at the end."""
     days = _days(context) if chosen and chosen[0].is_windowed else []
     now = run_started_at(context)
@@ -130,16 +138,18 @@ def _run_group(context: AssetExecutionContext, chosen: list[Endpoint], inc_api, 
     landed_days = days or [today]  # a window endpoint's days, a snapshot's the run's
     stop, logs, tasks = threading.Event(), {}, {}
     for endpoint in chosen:
-        landed_by = landed_earlier_in_this_run(context, endpoint) or landed_by_unfinished_attempt(
-            context, endpoint, lake, today
+        key = endpoint_key(endpoint.id, account)
+        landed_by = landed_earlier_in_this_run(context, endpoint, key) or landed_by_unfinished_attempt(
+            context, endpoint, key, lake, today
         )
         if landed_by:
             context.log.info(f"{endpoint.id}: landed by run {landed_by}, not asked again")
-            resumed = _resumed(endpoint, lake, landed_days, landed_by)
-            yield from _recorded(endpoint, resumed, lake, landed_days)
+            resumed = _resumed(endpoint, key, lake, landed_days, landed_by)
+            yield from _recorded(endpoint, key, resumed, lake, landed_days)
             continue
         logs[endpoint.id] = KeptLog()
-        tasks[endpoint.id] = _task(endpoint, days, inc_api, settings, logs[endpoint.id], context.run_id, now, stop)
+        tasks[endpoint.id] = _task(endpoint, key, days, inc_api, settings, logs[endpoint.id], context.run_id, now,
+                                   stop)  # fmt: skip
     failures = {}
     upstream = {endpoint.id: UPSTREAM_BY_SCOPE.get(endpoint.scope) for endpoint in chosen}
     by_id = {endpoint.id: endpoint for endpoint in chosen}
@@ -149,19 +159,19 @@ def _run_group(context: AssetExecutionContext, chosen: list[Endpoint], inc_api, 
             failures[finished.name] = finished.error
             context.log.error(_failure_line(finished.name, finished.error))
             continue
-        yield from _recorded(by_id[finished.name], finished.result, lake, landed_days)
+        endpoint = by_id[finished.name]
+        yield from _recorded(endpoint, endpoint_key(endpoint.id, account), finished.result, lake, landed_days)
     if failures:
         raise _group_failure(failures)
 
 
-def _task(endpoint, days, inc_api, settings, log, run_id, now, stop):
-    return lambda: extract_endpoint(endpoint, days, inc_api, settings, log, run_id, now, stop)
+def _task(endpoint, key, days, inc_api, settings, log, run_id, now, stop):
+    return lambda: extract_endpoint(endpoint, days, inc_api, settings, log, run_id, now, stop, key=key)
 
 
-def _recorded(endpoint: Endpoint, result: MaterializeResult, lake: Lake, days: list) -> Iterator:
+def _recorded(endpoint: Endpoint, key: AssetKey, result: MaterializeResult, lake: Lake, days: list) -> Iterator:
     """An endpoint's result as Dagster records it: a window endpoint's day by day, a snapshot's with the rows of
     its day (the run's)."""
-    key = AssetKey(endpoint.id)
     if endpoint.is_windowed:
         yield from per_partition(key, result, lake, endpoint.id, days)
         return

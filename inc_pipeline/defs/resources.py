@@ -15,6 +15,7 @@ from pathlib import Path
 from dagster import ConfigurableResource, EnvVar
 
 from inc_pipeline import clock
+from inc_pipeline.accounts import Account, accounts_from_env
 from inc_pipeline.client import DEFAULT_RATE_PER_SECOND, IncClient
 from inc_pipeline.client.caller_params import parse_query_params
 from inc_pipeline.errors import UserError
@@ -58,15 +59,32 @@ class IncApiResource(ConfigurableResource):
     ca_bundle: str = ""  # INC_CA_BUNDLE: PEM file of the private CA an https API's certificate is signed by
     query_params: str = ""  # INC_API_QUERY_PARAMS: name=value pairs sent on every call (user_name, locale)
     time_scale: float = 1.0  # INC_API_TIME_SCALE: an accelerated simulator's seconds per real second
+    key_setting: str = "INC_API_KEY"  # the variable the key came from, for the error when it is missing
+    user_setting: str = "INC_API_USER"
 
     def client(self, state_dir: Path) -> IncClient:
         """A paced client; pacing and quota state live in `state_dir`, shared by every run on this machine."""
         return self._client_of(self.base_url, self.api_key, state_dir)
 
+    def for_account(self, account: Account) -> IncApiResource:
+        """This resource as `account` asks the API: its own key, user and base URL (`INC_API_KEY__NORTH`, ...),
+        read from the environment when the step runs; the single account is this resource itself."""
+        if account.name is None:
+            return self
+        base_url = account.value("INC_API_BASE_URL", VENDOR_BASE_URL)
+        kind = SimulatedIncApiResource if base_url == SIMULATOR else IncApiResource
+        return kind(**{**self._fields(), "base_url": base_url, "api_key": account.value("INC_API_KEY"),
+                       "user": account.value("INC_API_USER"), "key_setting": account.setting("INC_API_KEY"),
+                       "user_setting": account.setting("INC_API_USER")})  # fmt: skip
+
+    def _fields(self) -> dict:
+        return {name: getattr(self, name) for name in IncApiResource.model_fields}
+
     def _client_of(self, base_url: str, api_key: str, state_dir: Path) -> IncClient:
         if not api_key:
             raise MissingSettingError(
-                "INC_API_KEY is not set: export your INC Cloud key (see .env.example), or try `inc-pipeline demo`"
+                f"{self.key_setting} is not set: export your INC Cloud key (see .env.example), or try "
+                "`inc-pipeline demo`"
             )
         return IncClient(
             base_url,
@@ -87,7 +105,7 @@ class IncApiResource(ConfigurableResource):
         if self.user:
             return self.user
         raise MissingSettingError(
-            "INC_API_USER is not set: export the INC Cloud account name the statistics endpoints require "
+            f"{self.user_setting} is not set: export the INC Cloud account name the statistics endpoints require "
             "(see .env.example), or try `inc-pipeline demo`"
         )
 
@@ -148,9 +166,20 @@ class PipelineSettings(ConfigurableResource):
             raise SettingError(self.unusable)
     site_timezones: str = ""  # INC_SITE_TIMEZONES: siteId=Zone pairs; other sites take INC_TIMEZONE's
 
+    account: str = ""  # the account these settings are for ("" the single account): set by `for_account`
+
     @property
     def root(self) -> Path:
         return Path(self.data_dir)
+
+    def for_account(self, account: Account) -> PipelineSettings:
+        """These settings for `account`: its own data directory (`<INC_DATA_DIR>/accounts/<name>`) and site
+        allow-list (`INC_SITES__NORTH`); the single account's are these."""
+        if account.name is None:
+            return self
+        fields = {name: getattr(self, name) for name in PipelineSettings.model_fields}
+        return PipelineSettings(**{**fields, "data_dir": str(account.data_dir(self.root)),
+                                   "sites": account.value("INC_SITES"), "account": account.name})  # fmt: skip
 
     @property
     def state_dir(self) -> Path:
@@ -319,6 +348,7 @@ def resources_from_env() -> dict:
 
 
 def _resources_from_env() -> dict:
+    accounts_from_env()  # INC_ACCOUNTS's names, checked: a bad one makes every run fail with its line
     return {
         "inc_api": (SimulatedIncApiResource if os.environ.get("INC_API_BASE_URL") == SIMULATOR else IncApiResource)(
             base_url=_env("INC_API_BASE_URL", VENDOR_BASE_URL),

@@ -32,13 +32,13 @@ STALE_AFTER = timedelta(hours=6)  # the snapshot schedule's period: an older ans
 
 
 def landed_by_unfinished_attempt(
-    context: AssetExecutionContext, endpoint: Endpoint, lake: Lake, day: date
+    context: AssetExecutionContext, endpoint: Endpoint, key: AssetKey, lake: Lake, day: date
 ) -> str | None:
     """The id of an unfinished earlier attempt of this run that landed `endpoint`'s `day`; None: ask the API."""
     if not endpoint.quota_per_day or endpoint.is_windowed:
         return None
     instance = context.instance
-    event = instance.get_latest_materialization_event(AssetKey(endpoint.id))
+    event = instance.get_latest_materialization_event(key)
     if event is None or "deferred" in (event.asset_materialization.metadata if event.asset_materialization else {}):
         return None  # never landed, or the last attempt found the quota spent and landed nothing
     earlier = instance.get_run_record_by_id(event.run_id)
@@ -54,11 +54,11 @@ def landed_by_unfinished_attempt(
     return event.run_id
 
 
-def landed_earlier_in_this_run(context: AssetExecutionContext, endpoint: Endpoint) -> str | None:
+def landed_earlier_in_this_run(context: AssetExecutionContext, endpoint: Endpoint, key: AssetKey) -> str | None:
     """The run that already recorded `endpoint` for this run's days: an earlier attempt of this step (Dagster's
     retry), or, for a window endpoint, the failed run this one re-executes (its days are this run's, by its
     tags). Its partitions are described again from the lake, not asked again; None: ask the API."""
-    event = context.instance.get_latest_materialization_event(AssetKey(endpoint.id))
+    event = context.instance.get_latest_materialization_event(key)
     if event is None:
         return None
     if event.run_id == context.run_id:

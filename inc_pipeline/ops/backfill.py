@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
+from inc_pipeline.accounts import SINGLE, Account, account_named, accounts_from_env
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 from inc_pipeline.days import day_range, newest_first_chunks, runs_text
 from inc_pipeline.defs.resources import default_rate_from_env, wall_hours_from_env
@@ -24,12 +25,12 @@ from .plan import targets_for
 from .run import EXIT_FAILED_UNITS, check_range, run_range, selection_of
 
 
-def windowed_endpoints(select: str | None) -> list[str]:
+def windowed_endpoints(select: str | None, account: Account = SINGLE) -> list[str]:
     """The window endpoints the selection materializes (all of them without --select)."""
     from inc_pipeline.definitions import defs
 
-    keys = selection_of(select).resolve(defs.resolve_asset_graph())
-    chosen = {key.to_user_string() for key in keys}
+    keys = selection_of(select, account).resolve(defs.resolve_asset_graph())
+    chosen = {key.path[-1] for key in keys}
     return [e for e, endpoint in ENDPOINTS_BY_ID.items() if endpoint.is_windowed and e in chosen]
 
 
@@ -40,34 +41,56 @@ def missing_days(lake: Lake, start: date, end: date, endpoints: list[str]) -> li
 
 
 def backfill(start: date, end: date, *, select: str | None = None, days_per_run: int | None = None,
-             every_run: bool = False, parallel: bool = False, log_level: str = "CRITICAL") -> int:  # fmt: skip
-    """Run the newest run of missing days (every run with `every_run`); 0 when all ran (or none was missing)."""
+             every_run: bool = False, parallel: bool = False, log_level: str = "CRITICAL",
+             account: str | None = None) -> int:  # fmt: skip
+    """Run the newest run of missing days (every run with `every_run`); 0 when all ran (or none was missing).
+    With several accounts, each account's (or `account`'s) missing days, account after account: each lake is its
+    own progress record."""
     check_range(start, end)
-    endpoints = windowed_endpoints(select)
+    accounts = [account_named(account)] if account else list(accounts_from_env())
+    worst, failed = 0, []
+    for each in accounts:
+        try:
+            worst = max(worst, _backfill_account(start, end, select, days_per_run, every_run, parallel, log_level,
+                                                 each))  # fmt: skip
+        except UserError as error:
+            if each.name is None:
+                raise
+            print(f"inc-pipeline backfill: {error}", file=sys.stderr)  # it names the account
+            failed.append(each.name)
+    if failed:
+        raise UserError(f"account {', '.join(failed)} failed (above); the other accounts ran: fix it and run again "
+                        "with --account")  # fmt: skip
+    return worst
+
+
+def _backfill_account(start, end, select, days_per_run, every_run, parallel, log_level, account: Account) -> int:
+    endpoints = windowed_endpoints(select, account)
     if not endpoints:
         raise UserError(f"--select {select!r} has no window endpoint: a backfill fills days; use `inc-pipeline "
                         "run` for snapshots")  # fmt: skip
-    lake = Lake(data_dir())
+    said = f"account {account.name}: " if account.name else ""
+    lake = Lake(account.data_dir(data_dir()))
     size = days_per_run or backfill_days_per_run(
-        [ENDPOINTS_BY_ID[e] for e in endpoints], targets_for(None), end,
+        [ENDPOINTS_BY_ID[e] for e in endpoints], targets_for(None, account=account), end,
         default_rate=default_rate_from_env(), wall_hours=wall_hours_from_env(),
     )  # fmt: skip
     chunks = newest_first_chunks(missing_days(lake, start, end, endpoints), size)
     if not chunks:
-        print(f"inc-pipeline backfill: {start}..{end} has landed; nothing to backfill", file=sys.stderr)
+        print(f"inc-pipeline backfill: {said}{start}..{end} has landed; nothing to backfill", file=sys.stderr)
         return 0
     worst = 0
     for first, last in chunks if every_run else chunks[:1]:
-        code = run_range(first, last, select=select, parallel=parallel, log_level=log_level)
+        code = run_range(first, last, select=select, parallel=parallel, log_level=log_level, account=account.name)
         worst = max(worst, code)
         if code not in (0, EXIT_FAILED_UNITS):
             break  # an outage: the next run would meet it too; the lake keeps what landed
     left = missing_days(lake, start, end, endpoints)
     if left:
         rest = newest_first_chunks(left, size)
-        print(f"inc-pipeline backfill: {start}..{end}: {len(left)} days left ({len(rest)} more run(s) of up to "
+        print(f"inc-pipeline backfill: {said}{start}..{end}: {len(left)} days left ({len(rest)} more run(s) of up to "
               f"{size} days: {runs_text(rest[:3])}{', ...' if len(rest) > 3 else ''}); run it again, or nightly",
               file=sys.stderr)  # fmt: skip
     else:
-        print(f"inc-pipeline backfill: {start}..{end} has landed", file=sys.stderr)
+        print(f"inc-pipeline backfill: {said}{start}..{end} has landed", file=sys.stderr)
     return worst

@@ -41,6 +41,7 @@ def demo_environment(base_url: str, config: SimulatorConfig, data_dir: Path) -> 
         "INC_DATA_DIR": str(data_dir),
         "INC_DEFAULT_RATE_PER_SECOND": DEMO_RATE_PER_SECOND,
         "INC_SITES": "",
+        "INC_ACCOUNTS": "",  # the demo is one simulated account, whatever the shell says
     }
 
 

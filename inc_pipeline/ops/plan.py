@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from inc_pipeline.accounts import SINGLE, Account, account_named, accounts_from_env
 from inc_pipeline.catalog import ENDPOINTS, Endpoint, Pagination, Scope
 from inc_pipeline.days import day_range, newest_first_chunks, runs_text
 from inc_pipeline.defs.resources import default_rate_from_env, wall_hours_from_env
@@ -46,11 +47,12 @@ def estimate(start: date, end: date, targets: Targets) -> list[EndpointPlan]:
     return plans
 
 
-def targets_for(sites: int | None, devices: int | None = None) -> Targets:
-    """Targets from the lake's snapshots, or a made-up account: `sites` sites, each with a controller, and the
-    rest of `devices` (default: one a site) switches and cloud APs in turn, as real accounts mix them."""
+def targets_for(sites: int | None, devices: int | None = None, account: Account = SINGLE) -> Targets:
+    """Targets from the lake's snapshots (`account`'s), or a made-up account: `sites` sites, each with a
+    controller, and the rest of `devices` (default: one a site) switches and cloud APs in turn, as real accounts
+    mix them."""
     if sites is None:
-        targets = load_targets(Lake(data_dir()), user="plan")
+        targets = load_targets(Lake(account.data_dir(data_dir())), user="plan")
         if targets.sites:
             return targets
         sites = 1
@@ -61,11 +63,21 @@ def targets_for(sites: int | None, devices: int | None = None) -> Targets:
     return Targets(sites=tuple(ids), devices=tuple(made), user="plan")
 
 
-def print_plan(start: date, end: date, *, sites: int | None = None, devices: int | None = None) -> int:
-    """Print the backfill's cost and a day's budget; the time assumes endpoints run in parallel, each at its own
-    limit (their pools), and the quotas as the ledger sees them."""
+def print_plan(start: date, end: date, *, sites: int | None = None, devices: int | None = None,
+               account: str | None = None) -> int:  # fmt: skip
+    """Print the backfill's cost and a day's budget (each account's, or `account`'s, when there are several: each
+    key has its own limits and quotas); the time assumes endpoints run in parallel, each at its own limit (their
+    pools), and the quotas as the ledger sees them."""
     check_range(start, end)
-    targets = targets_for(sites, devices)
+    accounts = [account_named(account)] if account else list(accounts_from_env())
+    for n, each in enumerate(accounts):
+        if each.name:
+            print(f"{chr(10) if n else ''}== account {each.name} ==")
+        _print_account_plan(start, end, targets_for(sites, devices, each))
+    return 0
+
+
+def _print_account_plan(start: date, end: date, targets: Targets) -> None:
     plans = estimate(start, end, targets)
     print(f"plan for {start}..{end}: {len(targets.sites)} sites, {len(targets.devices)} devices")
     print(f"{'endpoint':40} {'rate limit':>12} {'requests':>9} {'seconds':>9} {'quota days':>10}")
@@ -82,7 +94,6 @@ def print_plan(start: date, end: date, *, sites: int | None = None, devices: int
           f"quotas stretch it over {max(others)} day(s)")  # fmt: skip
     print_fill_order(targets, start, end)
     print_day_budget(targets, end)
-    return 0
 
 
 def print_fill_order(targets: Targets, start: date, end: date) -> None:

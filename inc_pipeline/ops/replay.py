@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 
 from dagster import AssetSelection
 
+from inc_pipeline.accounts import account_named
 from inc_pipeline.catalog import ENDPOINTS_BY_ID, Endpoint
 from inc_pipeline.client import Page, records_of
 from inc_pipeline.days import contiguous_runs, day_range, runs_text
@@ -26,18 +27,20 @@ from inc_pipeline.landing.lake import Lake
 from inc_pipeline.landing.privacy import DEFAULT_POLICY
 
 from .instance import data_dir
-from .run import materialize_selection
+from .run import account_tags, materialize_selection
 
 
-def replay_range(table: str, start: date, end: date, *, rebuild: bool = True) -> int:
-    """Re-land `table` for start..end from the archive, then rebuild the marts; 0 on success."""
+def replay_range(table: str, start: date, end: date, *, rebuild: bool = True, account: str | None = None) -> int:
+    """Re-land `table` for start..end from the archive, then rebuild the marts; 0 on success. With several
+    accounts, `account`'s archive into its lake."""
     endpoint = ENDPOINTS_BY_ID.get(table)
     if endpoint is None:
         raise UserError(f"no table {table!r}: use an endpoint id such as history_day_client_count")
     if end < start:
         raise UserError(f"--end {end} is before --start {start}: give the earlier day first")
     days = day_range(start, end)
-    root = data_dir()
+    owner = account_named(account)
+    root = owner.data_dir(data_dir())
     archive, lake = Archive(root), Lake(root)
     missing = [d for d in days if not any(archive.directory(table, d).glob("request-*.json.gz"))]
     if missing:  # refuse before landing anything: a replay is all or nothing
@@ -46,7 +49,7 @@ def replay_range(table: str, start: date, end: date, *, rebuild: bool = True) ->
         raise UserError(f"no archived answers for {table} on {runs}{why}; re-land from the API: inc-pipeline run "
                         f"--start {min(missing)} --end {max(missing)} --select {table}")  # fmt: skip
     options = _options()
-    targets = load_targets(lake, user=os.environ.get("INC_API_USER", ""))
+    targets = load_targets(lake, user=owner.value("INC_API_USER"))
     for day in days:
         # An answer to a ranged request is archived under every day it covers: keep this day's rows only.
         report = land_pages(endpoint, _archived_pages(endpoint, archive, targets, day), lake, options,
@@ -54,7 +57,8 @@ def replay_range(table: str, start: date, end: date, *, rebuild: bool = True) ->
         counts = f"{report.rows_landed} rows landed, {report.rows_quarantined} quarantined"
         print(f"inc-pipeline replay: {table} {day}: {counts}, from {report.pages} archived pages", file=sys.stderr)
     if rebuild:
-        materialize_selection(AssetSelection.groups("warehouse"), tags={"inc/launched_by": "replay"})
+        materialize_selection(AssetSelection.groups(owner.prefixed("warehouse", "_")),
+                              tags={"inc/launched_by": "replay", **account_tags(owner)})  # fmt: skip
         print("inc-pipeline replay: marts rebuilt", file=sys.stderr)
     return 0
 

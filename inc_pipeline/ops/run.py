@@ -37,10 +37,11 @@ from dagster import (
 )
 
 from inc_pipeline import clock
+from inc_pipeline.accounts import SINGLE, Account, account_named, accounts_from_env
 from inc_pipeline.defs.failures import INTERRUPTED
 from inc_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags  # noqa: F401 (re-exported)
 from inc_pipeline.defs.run_clock import STARTED_AT_TAG
-from inc_pipeline.defs.schedules import CLI_JOB, cli_job
+from inc_pipeline.defs.schedules import ACCOUNT_TAG, CLI_JOB, cli_job
 from inc_pipeline.errors import UserError
 
 from .instance import dagster_instance
@@ -69,24 +70,28 @@ def check_range(start: date, end: date) -> None:
                         f"{start} (or INC_HISTORY_DAYS to reach it)")  # fmt: skip
 
 
-def selection_of(select: str | None) -> AssetSelection:
+def selection_of(select: str | None, account: Account = SINGLE) -> AssetSelection:
     """Asset names (`history_day_report`, `marts/guest_daily`) or group names (`guests`, `warehouse`),
-    comma-separated; everything when None. An unknown name, or none at all, is a one-line error listing the
+    comma-separated, of `account`'s assets (named without the account: the same names for every account);
+    everything of the account's when None. An unknown name, or none at all, is a one-line error listing the
     groups (an empty selection would run nothing and still say "done")."""
-    if select is None:
-        return AssetSelection.all()
     from inc_pipeline.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    groups = {graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    prefix = account.key_prefix
+    own = [key for key in graph.get_all_asset_keys() if key.path[: len(prefix)] == prefix]
+    if select is None:
+        return AssetSelection.assets(*own) if prefix else AssetSelection.all()
+    keys = {AssetKey(key.path[len(prefix):]).to_user_string(): key for key in own}
+    groups = {graph.get(key).group_name.removeprefix(account.prefixed("", "_")): graph.get(key).group_name
+              for key in own}  # fmt: skip
     names = [s.strip() for s in select.split(",") if s.strip()]
     unknown = [n for n in names if n not in keys and n not in groups]
     if unknown or not names:
         problem = f"no asset or group named {', '.join(unknown)}" if unknown else f"{select!r} names nothing"
         raise UserError(f"--select: {problem}; groups: {', '.join(sorted(groups))} (leave --select out for all)")
-    chosen_keys = [AssetKey.from_user_string(n) for n in names if n in keys]
-    return AssetSelection.assets(*chosen_keys) | AssetSelection.groups(*[n for n in names if n in groups])
+    chosen_keys = [keys[n] for n in names if n in keys]
+    return AssetSelection.assets(*chosen_keys) | AssetSelection.groups(*[groups[n] for n in names if n in groups])
 
 
 def run_range(
@@ -97,27 +102,56 @@ def run_range(
     raise_on_error: bool = False,
     log_level: str = "CRITICAL",
     parallel: bool = False,
+    account: str | None = None,
 ) -> int:
     """Materialize the selection for the days start..end (inclusive) in one run; 0 on success.
 
-    `parallel`: each step in its own process (see the module docstring), else one after another."""
+    `parallel`: each step in its own process (see the module docstring), else one after another. With several
+    accounts (INC_ACCOUNTS), one run per account (`account`: that one only), one after another: an account that
+    fails (a refused key, an unreachable API) is reported in one line and the next still runs."""
     check_range(start, end)
-    _preflight()
+    accounts = [account_named(account)] if account else list(accounts_from_env())
+    if len(accounts) == 1:
+        try:
+            return _run_account(start, end, accounts[0], select, raise_on_error, log_level, parallel)
+        except UserError as error:
+            raise (UserError(f"account {accounts[0].name}: {error}") if accounts[0].name else error) from None
+    worst, failed = 0, []
+    for each in accounts:
+        try:
+            worst = max(worst, _run_account(start, end, each, select, raise_on_error, log_level, parallel))
+        except UserError as error:
+            print(f"inc-pipeline run: account {each.name}: {error}", file=sys.stderr)
+            failed.append(each.name)
+    if failed:
+        landed = [a.name for a in accounts if a.name not in failed]
+        raise UserError(f"account {', '.join(failed)} failed (above)" + (f"; {', '.join(landed)} landed and built" if
+                        landed else "") + ": fix it and run again with --account, or `inc-pipeline resume`")
+    return worst
+
+
+def _run_account(start, end, account: Account, select, raise_on_error, log_level, parallel) -> int:
+    _preflight(account)
+    said = f"account {account.name}: " if account.name else ""
     result = materialize_selection(
-        selection_of(select),
+        selection_of(select, account),
         tags={**range_tags(start.isoformat(), end.isoformat()), "inc/launched_by": "cli",
-              STARTED_AT_TAG: clock.now().isoformat()},
+              STARTED_AT_TAG: clock.now().isoformat(), **account_tags(account)},
         raise_on_error=raise_on_error, log_level=log_level, parallel=parallel,
     )  # fmt: skip
     for line in deferred_lines(result):
-        print(f"inc-pipeline run: {line}", file=sys.stderr)
-    failed = failed_units_text(result.run_id)
+        print(f"inc-pipeline run: {said}{line}", file=sys.stderr)
+    failed = failed_units_text(result.run_id, account)
     if failed:
-        print(f"inc-pipeline run: {start}..{end} done with {failed}; the rest landed and the warehouse was built "
-              f"from it; see inc-pipeline status (run {result.run_id[:8]})", file=sys.stderr)  # fmt: skip
+        print(f"inc-pipeline run: {said}{start}..{end} done with {failed}; the rest landed and the warehouse was "
+              f"built from it; see inc-pipeline status (run {result.run_id[:8]})", file=sys.stderr)  # fmt: skip
         return EXIT_FAILED_UNITS
-    print(f"inc-pipeline run: {start}..{end} done (run {result.run_id[:8]})", file=sys.stderr)
+    print(f"inc-pipeline run: {said}{start}..{end} done (run {result.run_id[:8]})", file=sys.stderr)
     return 0
+
+
+def account_tags(account: Account) -> dict[str, str]:
+    return {ACCOUNT_TAG: account.name} if account.name else {}
 
 
 def resume_failed(run_id: str | None = None, *, log_level: str = "CRITICAL") -> int:
@@ -127,7 +161,8 @@ def resume_failed(run_id: str | None = None, *, log_level: str = "CRITICAL") -> 
     (`resume.landed_earlier_in_this_run`). The new run carries the failed one's range and clock reading."""
     instance = dagster_instance()
     parent = _failed_run(instance, run_id)
-    _preflight()
+    account = account_named(parent.tags.get(ACCOUNT_TAG))
+    _preflight(account)
     with ctrl_c_reaches_this_process_only():
         result = execute_job(
             reconstructable(cli_run_job),
@@ -141,7 +176,7 @@ def resume_failed(run_id: str | None = None, *, log_level: str = "CRITICAL") -> 
         )
     _raise_failure(result)
     days = f"{parent.tags.get(RANGE_START_TAG, '?')}..{parent.tags.get(RANGE_END_TAG, '?')}"
-    failed = failed_units_text(result.run_id)
+    failed = failed_units_text(result.run_id, account)
     if failed:
         print(f"inc-pipeline resume: {days} done with {failed} (run {result.run_id[:8]}, resuming "
               f"{parent.run_id[:8]}); see inc-pipeline status", file=sys.stderr)  # fmt: skip
@@ -169,14 +204,14 @@ def _failed_run(instance: DagsterInstance, run_id: str | None):
     return runs[0]
 
 
-def failed_units_text(run_id: str) -> str:
+def failed_units_text(run_id: str, account: Account = SINGLE) -> str:
     """`12 failed units (device_ap_info 12: Device ... does not support this operation)` for the units that
-    failed in this run, or "" when none did."""
+    failed in this run (of `account`'s), or "" when none did."""
     from inc_pipeline.extract.failed_units import FailedUnitsLedger
 
     from .instance import data_dir
 
-    units = [u for u in FailedUnitsLedger(data_dir() / "state").units() if u.last_run == run_id]
+    units = [u for u in FailedUnitsLedger(account.data_dir(data_dir()) / "state").units() if u.last_run == run_id]
     if not units:
         return ""
     by_endpoint: dict[str, list] = {}
@@ -313,8 +348,9 @@ def deferred_lines(result) -> list[str]:
     return list(lines.values())
 
 
-def _preflight() -> None:
-    """Fail before launching when a setting is missing or the API cannot be reached, in one line."""
+def _preflight(account: Account = SINGLE) -> None:
+    """Fail before launching when a setting is missing or the API cannot be reached, in one line (`account`'s key
+    and API: INC_API_KEY__NORTH, ...)."""
     from inc_pipeline.client.caller_params import parse_query_params
     from inc_pipeline.client.tls import trust_store
     from inc_pipeline.defs.resources import (
@@ -332,23 +368,22 @@ def _preflight() -> None:
         read()  # each refuses a value it cannot use with its own one line (the resources read them later)
     parse_query_params(os.environ.get("INC_API_QUERY_PARAMS", ""))
     trust_store(os.environ.get("INC_CA_BUNDLE", ""))
-    base_url = os.environ.get("INC_API_BASE_URL") or "http://inccloud-api.intelbras.com.br:8000"
+    base_url = account.value("INC_API_BASE_URL", "http://inccloud-api.intelbras.com.br:8000")
     if not os.environ.get("INC_PII_KEY"):
         raise UserError("INC_PII_KEY is not set: export a long random secret (see .env.example), "
                         "or try `inc-pipeline demo`")  # fmt: skip
     if base_url == "simulator":
         return
-    if not os.environ.get("INC_API_KEY"):
-        raise UserError(
-            "INC_API_KEY is not set: export your INC Cloud key (see .env.example), or try `inc-pipeline demo`"
-        )
-    _check_reachable(base_url)
+    if not account.value("INC_API_KEY"):
+        raise UserError(f"{account.setting('INC_API_KEY')} is not set: export your INC Cloud key (see .env.example), "
+                        "or try `inc-pipeline demo`")  # fmt: skip
+    _check_reachable(base_url, account.setting("INC_API_BASE_URL"))
 
 
-def _check_reachable(base_url: str, timeout: float = 5.0) -> None:
+def _check_reachable(base_url: str, setting: str = "INC_API_BASE_URL", timeout: float = 5.0) -> None:
     """A TCP connection to the API host (and, over https, a verified TLS handshake), so an unreachable or untrusted
     API fails in seconds instead of after retries."""
-    not_a_url = f"INC_API_BASE_URL {base_url!r} is not an http(s) URL: use e.g. http://host:8000 or `simulator`"
+    not_a_url = f"{setting} {base_url!r} is not an http(s) URL: use e.g. http://host:8000 or `simulator`"
     try:
         parts = urlsplit(base_url)
         port = parts.port or (443 if parts.scheme == "https" else 80)  # .port raises on a port out of range
@@ -360,7 +395,7 @@ def _check_reachable(base_url: str, timeout: float = 5.0) -> None:
         socket.create_connection((parts.hostname, port), timeout=timeout).close()
     except OSError as exc:
         raise UserError(f"the API at {parts.scheme}://{parts.hostname}:{port} is unreachable ({exc.strerror or exc}):"
-                        " check INC_API_BASE_URL and the network") from None  # fmt: skip
+                        f" check {setting} and the network") from None  # fmt: skip
     if parts.scheme == "https":  # its certificate, verified as every request will verify it
         from inc_pipeline.client.tls import check_certificate
 

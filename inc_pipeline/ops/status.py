@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import sqlalchemy.exc
 
 from inc_pipeline import clock
+from inc_pipeline.accounts import SINGLE, Account, account_named, accounts_from_env
 from inc_pipeline.catalog import ENDPOINTS, Endpoint
 from inc_pipeline.client import QuotaLedger
 from inc_pipeline.clock import ApiClock
@@ -113,11 +114,12 @@ def quarantine_lines(lake: Lake) -> list[str]:
     return lines
 
 
-def failing_check_lines(instance) -> list[str]:
-    """Checks whose latest evaluation in the Dagster instance failed."""
+def failing_check_lines(instance, account: Account = SINGLE) -> list[str]:
+    """Checks (of `account`'s assets) whose latest evaluation in the Dagster instance failed."""
     from inc_pipeline.definitions import defs
 
-    keys = list(defs.resolve_asset_graph().asset_check_keys)
+    prefix = account.key_prefix
+    keys = [k for k in defs.resolve_asset_graph().asset_check_keys if k.asset_key.path[: len(prefix)] == prefix]
     records = instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
     lines = []
     for key, record in sorted(records.items(), key=lambda item: item[0].to_user_string()):
@@ -128,13 +130,13 @@ def failing_check_lines(instance) -> list[str]:
     return lines
 
 
-def deferred_lines(instance) -> list[str]:
+def deferred_lines(instance, account: Account = SINGLE) -> list[str]:
     """Endpoints whose latest materialization was deferred because the daily quota ran out."""
     from dagster import AssetKey
 
     lines = []
     for endpoint in ENDPOINTS:
-        event = instance.get_latest_materialization_event(AssetKey(endpoint.id))
+        event = instance.get_latest_materialization_event(AssetKey([*account.key_prefix, endpoint.id]))
         metadata = event.asset_materialization.metadata if event and event.asset_materialization else {}
         if "deferred" in metadata:
             until = metadata["deferred_until"].value if "deferred_until" in metadata else "the quota resets"
@@ -169,12 +171,26 @@ def failed_unit_lines(root: Path) -> list[str]:
     return lines
 
 
-def print_status() -> int:
-    """Print the status of the data directory; 0 always (a status is not a verdict), unless there is none."""
-    root = data_dir()
-    if not root.is_dir():  # a mistyped INC_DATA_DIR would otherwise be created, and reported as never landed
-        raise UserError(f"INC_DATA_DIR {root} does not exist: check INC_DATA_DIR, or run `inc-pipeline run` (or "
+def print_status(account: str | None = None) -> int:
+    """Print the status of the data directory (of each account's, or `account`'s, when there are several); 0
+    always (a status is not a verdict), unless there is none."""
+    top = data_dir()
+    if not top.is_dir():  # a mistyped INC_DATA_DIR would otherwise be created, and reported as never landed
+        raise UserError(f"INC_DATA_DIR {top} does not exist: check INC_DATA_DIR, or run `inc-pipeline run` (or "
                         "`inc-pipeline demo`, whose data is in data/demo) first")  # fmt: skip
+    accounts = [account_named(account)] if account else list(accounts_from_env())
+    if accounts == [SINGLE]:
+        return _print_account(top, SINGLE)
+    print(f"data dir: {top}")
+    print(f"accounts: {', '.join(a.name for a in accounts_from_env())}")
+    print(warehouse_line(top)[0].replace("warehouse:", "warehouse of every account:", 1))
+    for each in accounts:
+        print(f"\n== account {each.name} ==")
+        _print_account(each.data_dir(top), each)
+    return 0
+
+
+def _print_account(root: Path, account: Account) -> int:
     lake = Lake(root)
     warehouse, info = warehouse_line(root)
     print(f"data dir: {root}")
@@ -185,7 +201,7 @@ def print_status() -> int:
     print("\n".join(landed_lines(lake)))
     try:
         instance = dagster_instance()
-        checks, deferred = failing_check_lines(instance), deferred_lines(instance)
+        checks, deferred = failing_check_lines(instance, account), deferred_lines(instance, account)
     except (sqlite3.OperationalError, sqlalchemy.exc.OperationalError) as exc:
         # e.g. a read-only copy of the data dir: Dagster's sqlite storage opens for writing; report the rest
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]

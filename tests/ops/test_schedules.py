@@ -18,7 +18,7 @@ def test_daily_schedule_runs_yesterday_and_the_lookback_as_one_range(monkeypatch
     assert request.tags["dagster/asset_partition_range_start"] == "2026-11-16"
     assert request.tags["dagster/asset_partition_range_end"] == "2026-11-19"
     assert request.tags["dagster/max_retries"] == "2"
-    job = defs.get_job_def("daily_extraction")
+    job = defs.resolve_job_def("daily_extraction")
     assert validate_run_config(job, request.run_config)
     selected = {k.to_user_string() for k in job.asset_layer.selected_asset_keys}
     assert {"user_shops", "history_day_client_count", "marts/guest_daily"} <= selected
@@ -32,7 +32,7 @@ def test_snapshot_schedule_leaves_the_site_list_to_the_daily_run():
     tick = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)
     [request] = snapshot_schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick)).run_requests
     assert "dagster/asset_partition_range_start" not in request.tags
-    selected = {k.to_user_string() for k in defs.get_job_def("snapshots").asset_layer.selected_asset_keys}
+    selected = {k.to_user_string() for k in defs.resolve_job_def("snapshots").asset_layer.selected_asset_keys}
     assert "online_clients" in selected and "user_shops" not in selected and "marts/sites" in selected
 
 

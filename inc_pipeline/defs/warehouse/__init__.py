@@ -35,12 +35,14 @@ from dagster import (
 )
 
 from inc_pipeline import clock
+from inc_pipeline.accounts import SINGLE, Account, accounts_from_env
 from inc_pipeline.days import day_range
 from inc_pipeline.defs.partitions import TIMEZONE
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
 from inc_pipeline.defs.run_clock import run_started_at
 from inc_pipeline.extract.cleanup import remove_build_leftovers
 from inc_pipeline.warehouse import BuildFailed, ModelGraph, build_warehouse, load_models
+from inc_pipeline.warehouse.combined import combine_accounts
 
 GROUP = "warehouse"
 RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
@@ -48,22 +50,23 @@ PARTITION_TAG = "dagster/partition"
 MART_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(hours=26))  # the daily run plus 2 h of slack
 
 
-def model_key(graph: ModelGraph, name: str) -> AssetKey:
-    return AssetKey([graph.models[name].layer, name])
+def model_key(graph: ModelGraph, name: str, account: Account = SINGLE) -> AssetKey:
+    return AssetKey([*account.key_prefix, graph.models[name].layer, name])
 
 
-def model_keys(graph: ModelGraph | None = None) -> list[AssetKey]:
+def model_keys(graph: ModelGraph | None = None, account: Account = SINGLE) -> list[AssetKey]:
     """Every model's asset key (the repository's `dbt_like_sql/` by default)."""
     graph = graph or load_models()
-    return [model_key(graph, name) for name in graph.models]
+    return [model_key(graph, name, account) for name in graph.models]
 
 
-def _specs(graph: ModelGraph) -> list[AssetSpec]:
+def _specs(graph: ModelGraph, account: Account) -> list[AssetSpec]:
     return [
         AssetSpec(
-            model_key(graph, name),
-            deps=[model_key(graph, ref) for ref in model.refs] + [AssetKey([src]) for src in model.sources],
-            group_name=GROUP,
+            model_key(graph, name, account),
+            deps=[model_key(graph, ref, account) for ref in model.refs]
+            + [AssetKey([*account.key_prefix, src]) for src in model.sources],
+            group_name=account.prefixed(GROUP, "_"),
             kinds={"duckdb", "sql"},
             description=(model.sql.splitlines() or [""])[0].removeprefix("-- "),
             metadata={"relation": model.relation, "materialization": model.materialization},
@@ -73,27 +76,32 @@ def _specs(graph: ModelGraph) -> list[AssetSpec]:
     ]
 
 
-def _check_specs(graph: ModelGraph) -> list[AssetCheckSpec]:
+def _check_specs(graph: ModelGraph, account: Account) -> list[AssetCheckSpec]:
     tests = [
-        AssetCheckSpec("model_tests", asset=model_key(graph, name), description="The YAML tests beside the model")
+        AssetCheckSpec("model_tests", asset=model_key(graph, name, account),
+                       description="The YAML tests beside the model")  # fmt: skip
         for name, model in graph.models.items()
         if model.tests
     ]
     recs = [
-        AssetCheckSpec(rec.name, asset=model_key(graph, rec.refs[-1]), description=rec.description)
+        AssetCheckSpec(rec.name, asset=model_key(graph, rec.refs[-1], account), description=rec.description)
         for rec in graph.reconciliations
     ]
     return tests + recs
 
 
-def warehouse_assets(graph: ModelGraph | None = None):
-    """The multi-asset building the models of `graph` (the repository's `dbt_like_sql/` by default)."""
+def warehouse_assets(graph: ModelGraph | None = None, account: Account = SINGLE):
+    """The multi-asset building the models of `graph` (the repository's `dbt_like_sql/` by default) into
+    `account`'s warehouse; with several accounts, the deployment's warehouse of every account follows."""
     graph = graph or load_models()
-    name_of = {model_key(graph, name): name for name in graph.models}
+    name_of = {model_key(graph, name, account): name for name in graph.models}
 
-    @multi_asset(specs=_specs(graph), check_specs=_check_specs(graph), can_subset=True, name="warehouse_build")
+    @multi_asset(specs=_specs(graph, account), check_specs=_check_specs(graph, account), can_subset=True,
+                 name=account.prefixed("warehouse_build"))  # fmt: skip
     def _build(context: AssetExecutionContext, settings: PipelineSettings, inc_api: IncApiResource):
         settings.ensure_usable()
+        top = settings.root
+        settings, inc_api = settings.for_account(account), inc_api.for_account(account)
         chosen = {name_of[key] for key in context.selected_asset_keys}
         selected = [name for name in graph.order if name in chosen]  # Dagster wants outputs in dependency order
         everything = len(selected) == len(graph.models)
@@ -112,17 +120,28 @@ def warehouse_assets(graph: ModelGraph | None = None):
         except BuildFailed as failed:
             context.log.error(str(failed))
             raise
+        if account.name:
+            _combine(context, top)
         schemas = column_schemas(result.published, graph)
         for name in selected:
             yield MaterializeResult(
-                asset_key=model_key(graph, name),
+                asset_key=model_key(graph, name, account),
                 metadata={"rows": result.models.get(name, 0), "warehouse_version": result.version,
                           **({"rows_recomputed": result.recomputed[name]} if name in result.recomputed else {}),
                           **({"dagster/column_schema": schemas[name]} if name in schemas else {})},
             )
-        yield from _check_results(graph, result, set(selected), context)
+        yield from _check_results(graph, result, set(selected), context, account)
 
     return _build
+
+
+def _combine(context: AssetExecutionContext, top: Path) -> None:
+    """Every account's published warehouse into the deployment's, side by side: an account whose warehouse cannot
+    be read is left out with a warning, never failing this account's build."""
+    combined = combine_accounts(top, [a.name for a in accounts_from_env() if a.name])
+    for line in combined.left_out:
+        context.log.warning(line)
+    context.log.info(f"{combined.path}: accounts {', '.join(combined.accounts) or 'none'}")
 
 
 def column_schemas(published: Path, graph: ModelGraph) -> dict[str, TableSchema]:
@@ -164,11 +183,11 @@ def changed_dates(tags: dict[str, str], timezone: str = TIMEZONE, today: date | 
     return [*days, today or clock.today()]
 
 
-def _check_results(graph: ModelGraph, result, selected: set[str], context: AssetExecutionContext):
+def _check_results(graph: ModelGraph, result, selected: set[str], context: AssetExecutionContext, account: Account):
     wanted = context.selected_asset_check_keys
     for name in selected:
         tests = [t for t in result.tests if t.model == name]
-        key = model_key(graph, name)
+        key = model_key(graph, name, account)
         if not tests or not any(k.asset_key == key and k.name == "model_tests" for k in wanted):
             continue
         failed = [t for t in tests if not t.passed]
@@ -181,7 +200,7 @@ def _check_results(graph: ModelGraph, result, selected: set[str], context: Asset
         )
     for rec in result.reconciliations:
         spec = next(r for r in graph.reconciliations if r.name == rec.name)
-        key = model_key(graph, spec.refs[-1])
+        key = model_key(graph, spec.refs[-1], account)
         if not any(k.asset_key == key and k.name == rec.name for k in wanted):
             continue
         yield AssetCheckResult(
@@ -197,4 +216,8 @@ def _check_results(graph: ModelGraph, result, selected: set[str], context: Asset
         )
 
 
-defs = Definitions(assets=[warehouse_assets()])
+def warehouse_definitions(account: Account = SINGLE) -> Definitions:
+    return Definitions(assets=[warehouse_assets(account=account)])
+
+
+defs = warehouse_definitions()
