@@ -123,6 +123,9 @@ class Endpoint:
     needs_user: bool = False  # stamonitor: `user` (the account name) is required
     series_time_field: str | None = None  # the field holding each row's time (routes rows of multi-day answers)
     series_period: Period = Period.DAY  # what that time names: a day (or moment), a week, a month
+    # Each row is the API's own figure for a whole UTC day, ISO week or calendar month (a report's statTime): it
+    # cannot be re-cut to another zone's days, so it is asked on UTC boundaries whatever INC_TIMEZONE says.
+    api_periods: bool = False
     personal_fields: tuple[str, ...] = ()  # personal data: pseudonymised or dropped before landing
     device_types: frozenset[str] | None = None  # DEVICE scope: the devTypes that answer it (None: every type)
     notes: tuple[str, ...] = ()  # assumptions this entry makes where the manual is silent

@@ -62,17 +62,20 @@ def windows_for(endpoint: Endpoint, days: Sequence[date], tz: str = "UTC") -> li
 
     A run's rows go to their days by their own time, which the API gives in UTC: with partitions in another
     time zone a day's rows would not be the API's day, so every endpoint then asks one day per request, except
-    weeks and months, whose rows name their period.
+    weeks and months, whose rows name their period. The reports (`api_periods`) are asked on UTC boundaries
+    whatever the zone: a report row is the API's figure for its own UTC day, week or month, and a window of local
+    days would be answered as parts of two (docs/warehouse.md, "Day boundaries and local time").
     """
     window = endpoint.window
     named_periods = endpoint.series_period in (Period.WEEK, Period.MONTH)  # routed by the period's name, not by UTC
-    if window is None or window.span is Span.DAY or (tz != "UTC" and not named_periods):
-        return [((day_start_ms(d, tz), day_start_ms(d + timedelta(days=1), tz)), d) for d in sorted(set(days))]
+    zone = "UTC" if endpoint.api_periods else tz
+    if window is None or window.span is Span.DAY or (zone != "UTC" and not named_periods):
+        return [((day_start_ms(d, zone), day_start_ms(d + timedelta(days=1), zone)), d) for d in sorted(set(days))]
     from inc_pipeline.client import split_window
 
     windows: list[tuple[tuple[int, int], date | None]] = []
     for first, last in _whole_periods(endpoint, contiguous_runs(days)):
-        start, end = day_start_ms(first, tz), day_start_ms(last + timedelta(days=1), tz)
+        start, end = day_start_ms(first, zone), day_start_ms(last + timedelta(days=1), zone)
         pieces = split_window(start, end, window.max_hours) if window.max_hours else [(start, end)]
         windows += [((lo, hi), None) for lo, hi in pieces]
     return windows

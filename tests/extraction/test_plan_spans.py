@@ -64,3 +64,13 @@ def test_every_ranged_endpoint_can_route_its_rows():
     for endpoint in ENDPOINTS_BY_ID.values():
         if endpoint.window is not None and endpoint.window.span is Span.RUN:
             assert endpoint.series_time_field in endpoint.fields, endpoint.id
+
+
+def test_reports_are_asked_on_utc_days_whatever_the_partitions_zone():
+    """A report row is the API's own UTC day (week, month): asked over local days it would come back as parts of
+    two, so the reports keep UTC boundaries, and one request for the run, under any INC_TIMEZONE."""
+    for endpoint_id in REPORTS:
+        assert count(endpoint_id, tz="America/Sao_Paulo") == count(endpoint_id), endpoint_id
+    (request,) = plan_requests(ENDPOINTS_BY_ID["history_day_report"], TARGETS, days=DAYS, tz="America/Sao_Paulo")
+    assert request.window == (day_start_ms(DAYS[0]), day_start_ms(DAYS[-1] + timedelta(days=1)))
+    assert count("history_day_client_count_detail", tz="America/Sao_Paulo") == 600  # not a report: local days

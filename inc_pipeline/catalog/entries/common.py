@@ -106,7 +106,7 @@ def report(id: str, title: str, name: str, fields: tuple[str, ...], period: Peri
     return stamonitor(
         id, "reports", title, name, fields,
         shape=Shape.LIST, key=("site_id", "statTime"), pagination=Pagination.CURSOR, page_size=100,
-        records_path=("info",), series_time_field="statTime", series_period=period, span=Span.RUN,
+        records_path=("info",), series_time_field="statTime", series_period=period, api_periods=True, span=Span.RUN,
         scope=Scope.SITE_BATCH, batch_size=100, record_site_field="scenarioid",
         notes=(
             "several sites in one call: the manual answers them with records carrying scenarioid (its tables 97, "
