@@ -3,9 +3,11 @@
 Each account builds and publishes its own warehouse (`<data>/accounts/<name>/warehouse.duckdb`, from its own lake).
 After each publish, `<data>/warehouse.duckdb` is rebuilt from the published warehouses of every account: each table
 and view of each schema, as a table with `account` as its first column and the account's rows under its name
-(`union all by name`, so an account whose build is a model behind still reads). It is written privately and
-renamed into place like an account's, so readers (BI tools) open one file and never see half of it. An account
-that failed keeps its last published warehouse in it: one account's failure never empties another's rows.
+(`union all by name`, so an account whose build is a model behind still reads). The two staging views over the
+lake (`stg_history_clients`, `stg_ssid_client_macs`: every snapshot repeats the days before) are left out: query
+them in the account's own warehouse, where they read its lake. It is written privately and renamed into place
+like an account's, so readers (BI tools) open one file and never see half of it. An account that failed keeps
+its last published warehouse in it: one account's failure never empties another's rows.
 """
 
 from __future__ import annotations
@@ -81,7 +83,8 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     for name in names:
         for schema, table in con.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = $db "
-            "union select schema_name, view_name from duckdb_views() where database_name = $db and not internal",
+            "union select schema_name, view_name from duckdb_views() where database_name = $db and not internal "
+            "and sql not like '%read_parquet(%'",  # the two lake views: a year of repeated snapshots, left out
             {"db": f"acct_{name}"},
         ).fetchall():
             if schema in SCHEMAS:

@@ -17,8 +17,11 @@ def _account(top, name: str, sql: str) -> None:
 
 
 def test_every_account_side_by_side_and_a_broken_one_left_out(tmp_path):
+    lake = tmp_path / "part.parquet"
+    duckdb.sql("copy (select 1 as snapshot) to '" + str(lake) + "' (format parquet)")
     _account(tmp_path, "north", "create table marts.guest_daily as select '1001' as site_id, 5 as total_guests; "
-                                "create view marts.recent as select * from marts.guest_daily")  # fmt: skip
+                                "create view marts.recent as select * from marts.guest_daily; "
+                                f"create view staging.stg_history_clients as select * from read_parquet('{lake}')")
     _account(tmp_path, "south", "create table marts.guest_daily as select '1001' as site_id, 7 as total_guests, "
                                 "'x' as added_later")  # fmt: skip
     broken = account_warehouse(tmp_path, "east")
@@ -37,6 +40,8 @@ def test_every_account_side_by_side_and_a_broken_one_left_out(tmp_path):
     assert columns == ["account", "site_id", "total_guests", "added_later"]
     assert rows == [("north", "1001", 5, None), ("south", "1001", 7, "x")]  # the same site id, told apart
     assert recent == [("north", 5)]  # a view of an account's reads as a table of its rows
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:  # a view over the lake: not copied
+        assert not con.execute("select * from duckdb_tables() where table_name = 'stg_history_clients'").fetchall()
 
     combine_accounts(tmp_path, ["south"])  # rebuilt whole: north's rows are gone, not appended again
     with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
