@@ -42,7 +42,7 @@ lint: install
 	$(BIN)/sqlfluff lint dbt_like_sql
 
 test: install lint bi-drivers
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 bench: install
 	$(BIN)/pip install -q -c requirements.lock 'dlt[duckdb]==1.31.*'
