@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from inc_pipeline.catalog.model import Endpoint, Period, Scope
+from inc_pipeline.catalog.ranges import RANGE_CONTEXT
 
 
 class Kind(StrEnum):
@@ -127,8 +128,9 @@ COVERAGE_COLUMN = "covered_days"
 
 
 def context_columns(endpoint: Endpoint) -> tuple[str, ...]:
-    """The context columns this endpoint's table carries (site_id, dev_sn, ap_sn, ssid as its scope has)."""
-    return SCOPE_CONTEXT[endpoint.scope]
+    """The context columns this endpoint's table carries (site_id, dev_sn, ap_sn, ssid as its scope has; a range
+    table also the range its rows answer: range_kind, range_start, range_end)."""
+    return (*SCOPE_CONTEXT[endpoint.scope], *(RANGE_CONTEXT if endpoint.range_of else ()))
 
 
 def coverage_columns(endpoint: Endpoint) -> tuple[str, ...]:
