@@ -98,13 +98,19 @@ COLUMN_RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
 
 
 def kind_of(endpoint: Endpoint, column: str) -> Kind:
-    """The kind of one record field of this endpoint (text when the manual gives nothing better)."""
-    return ENDPOINT_FIELD_KINDS.get((endpoint.id, column)) or FIELD_KINDS.get(column, Kind.TEXT)
+    """The kind of one record field of this endpoint (text when the manual gives nothing better); a range table's
+    fields are its daily endpoint's."""
+    return ENDPOINT_FIELD_KINDS.get((_rules_id(endpoint), column)) or FIELD_KINDS.get(column, Kind.TEXT)
 
 
 def rules_of(endpoint: Endpoint, column: str) -> tuple[Rule, ...]:
     """The value rules on one column of this endpoint."""
-    return COLUMN_RULES.get((endpoint.id, column)) or COLUMN_RULES.get(("*", column), ())
+    return COLUMN_RULES.get((_rules_id(endpoint), column)) or COLUMN_RULES.get(("*", column), ())
+
+
+def _rules_id(endpoint: Endpoint) -> str:
+    """The id the kinds and rules are written under: a range table answers with its daily endpoint's records."""
+    return endpoint.range_of or endpoint.id
 
 
 # Context columns: what the request named, per scope (the record does not always repeat it).
