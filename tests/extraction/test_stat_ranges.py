@@ -17,7 +17,7 @@ from inc_pipeline.extract.plan import Targets, plan_range_requests
 from inc_pipeline.simulator import SimulatorServer
 from inc_pipeline.warehouse.build import build_warehouse
 
-from .helpers import lake, run, sim_client
+from .helpers import lake, metadata, run, sim_client
 
 pytestmark = pytest.mark.slow
 
@@ -50,10 +50,11 @@ def landed(sim_config, tmp_path_factory):
             run(endpoints, sim, data_dir, days=(FIRST, BACKFILL_END))
             after_backfill = _marts(data_dir)
             run(endpoints, sim, data_dir, partition=NEXT_DAY)
-            run(endpoints, sim, data_dir, partition=NEXT_DAY)
+            daily = run(endpoints, sim, data_dir, partition=NEXT_DAY)
             run(endpoints, sim, data_dir, partition=NEXT_DAY, stat_ranges="last_7")
             out[reading] = {"backfill": after_backfill, "last": _marts(data_dir), "dir": data_dir,
-                            "api": _api_answers(sim, data_dir, endpoints)}  # fmt: skip
+                            "api": _api_answers(sim, data_dir, endpoints),
+                            "metadata": metadata(daily, "report_static_data")}  # fmt: skip
     return out
 
 
@@ -221,3 +222,9 @@ def test_re_running_a_day_replaces_its_ranges_and_a_shorter_setting_keeps_the_ot
     assert sorted(set(table["range_kind"])) == ["last_30", "last_7", "month"]  # month and last_30 were kept
     assert len(table) == 3 * 3
     assert not (landed["as_asked"]["dir"] / "quarantine").exists()  # typed as the daily tables (traffic MB a float)
+
+
+def test_the_assets_metadata_says_what_its_ranges_asked(landed):
+    described = landed["as_asked"]["metadata"]
+    assert (described["range_requests"], described["range_rows_landed"], described["range_units_failed"]) == (9, 9, 0)
+    assert described["requests"] == 3  # the day's own: one a site
