@@ -28,9 +28,10 @@ MARTS = ("peaks_by_range", "top_bottom_by_range", "summary_by_range")
 
 
 def _marts(data_dir) -> dict[str, pd.DataFrame]:
-    build_warehouse(data_dir, source_label="test")
+    built = build_warehouse(data_dir, source_label="test")
     with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
         out = {name: con.execute(f"select * from marts.{name} order by all").df() for name in MARTS}
+        out["reconciled"] = {r.name: r for r in built.reconciliations}
         for table in ("history_peak_number", "client_count_top_bottom"):
             out[table] = con.execute(f"select * from staging.stg_{table}").df()
     return out
@@ -132,6 +133,12 @@ def test_a_ranges_peak_is_the_highest_of_its_days_not_a_days_figure(landed):
         assert len(days) == row.days
         assert row.peak_clients == days["peak_clients"].max()
         assert row.peak_total_rx_mb == pytest.approx(days["peak_total_rx_mb"].max())
+
+
+def test_the_build_reconciles_each_ranges_peak_with_its_days(landed):
+    """The reconciliation peaks_by_range_vs_daily_peaks compares every range whose days all landed."""
+    reconciled = landed["as_asked"]["last"]["reconciled"]["peaks_by_range_vs_daily_peaks"]
+    assert reconciled.rows_compared == 6 * 3 and reconciled.passed
 
 
 @pytest.mark.parametrize("metric, endpoint_id", [("clients", "client_count_top_bottom"),
