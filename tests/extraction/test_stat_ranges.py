@@ -14,6 +14,7 @@ import pytest
 from inc_pipeline.catalog import ENDPOINTS_BY_ID, StatRange
 from inc_pipeline.catalog.ranges import day_range_of
 from inc_pipeline.extract.plan import Targets, plan_range_requests
+from inc_pipeline.ops.status import landed_lines
 from inc_pipeline.simulator import SimulatorServer
 from inc_pipeline.warehouse.build import build_warehouse
 
@@ -229,6 +230,8 @@ def test_re_running_a_day_replaces_its_ranges_and_a_shorter_setting_keeps_the_ot
     assert sorted(set(table["range_kind"])) == ["last_30", "last_7", "month"]  # month and last_30 were kept
     assert len(table) == 3 * 3
     assert not (landed["as_asked"]["dir"] / "quarantine").exists()  # typed as the daily tables (traffic MB a float)
+    status = "\n".join(landed_lines(lake(landed["as_asked"]["dir"])))
+    assert "history_peak_number_by_range           2026-10-31..2026-11-04    3 days  range ends" in status
 
 
 def test_the_assets_metadata_says_what_its_ranges_asked(landed):
