@@ -12,8 +12,16 @@ from .model import (
     Scope,
     Shape,
     Span,
+    StatRange,
     Window,
 )
+from .ranges import range_table
+
+# The tables the per-day aggregates' ranges land in (`<id>_by_range`), one per endpoint listing `ranges`.
+RANGE_TABLES: tuple[Endpoint, ...] = tuple(range_table(e) for e in ENDPOINTS if e.ranges)
+RANGE_TABLES_BY_ID: dict[str, Endpoint] = {table.id: table for table in RANGE_TABLES}
+# Every landed table: the endpoints' own and their range tables.
+TABLES: tuple[Endpoint, ...] = (*ENDPOINTS, *RANGE_TABLES)
 
 ENDPOINTS_BY_ID: dict[str, Endpoint] = {endpoint.id: endpoint for endpoint in ENDPOINTS}
 DOMAINS: tuple[str, ...] = (
@@ -22,14 +30,15 @@ DOMAINS: tuple[str, ...] = (
 
 
 def endpoint(endpoint_id: str) -> Endpoint:
-    """The catalog entry with this id; a one-line error naming the known ids otherwise."""
+    """The catalog entry (or range table) with this id; a one-line error naming the known ids otherwise."""
     try:
-        return ENDPOINTS_BY_ID[endpoint_id]
+        return ENDPOINTS_BY_ID.get(endpoint_id) or RANGE_TABLES_BY_ID[endpoint_id]
     except KeyError:
         raise KeyError(f"unknown endpoint {endpoint_id!r}; known: {', '.join(ENDPOINTS_BY_ID)}") from None
 
 
 __all__ = [
     "CONTROLLERS", "WITH_CLIENTS", "Cadence", "DOMAINS", "ENDPOINTS", "ENDPOINTS_BY_ID", "Endpoint", "Pagination",
-    "Period", "RateLimit", "Scope", "Shape", "Span", "Window", "endpoint",
+    "Period", "RANGE_TABLES", "RANGE_TABLES_BY_ID", "RateLimit", "Scope", "Shape", "Span", "StatRange", "TABLES",
+    "Window", "endpoint",
 ]  # fmt: skip

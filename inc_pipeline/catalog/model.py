@@ -46,6 +46,17 @@ class Period(StrEnum):
     MONTH = "month"  # a month by 'YYYY-MM' (or its first day): the partition of its last day
 
 
+class StatRange(StrEnum):
+    """A range of days a per-day aggregate is also asked over, ending on a partition day (catalog/ranges.py).
+
+    Peaks, top/bottom rankings, averages and distinct clients do not add up over days: a range is asked of the
+    API over the range itself, never summed from the daily rows."""
+
+    LAST_7 = "last_7"  # the 7 days ending on the day
+    LAST_30 = "last_30"  # the 30 days ending on the day
+    MONTH = "month"  # the calendar month of the day, from its first day up to the day (partial until its last)
+
+
 class Cadence(StrEnum):
     """Whether an endpoint is read per daily partition window or as a stamped snapshot."""
 
@@ -129,6 +140,13 @@ class Endpoint:
     personal_fields: tuple[str, ...] = ()  # personal data: pseudonymised or dropped before landing
     device_types: frozenset[str] | None = None  # DEVICE scope: the devTypes that answer it (None: every type)
     notes: tuple[str, ...] = ()  # assumptions this entry makes where the manual is silent
+    # Ranges of days this per-day aggregate is also asked over (INC_STAT_RANGES chooses among them); their rows
+    # land in the table `<id>_by_range` (catalog/ranges.py), never in the daily one.
+    ranges: tuple[StatRange, ...] = ()
+    # Fixed fields replaced for a whole calendar month (the report summary's reportType=month): a partial month
+    # keeps `fixed_params`, whose window the manual reads as asked.
+    month_params: dict = field(default_factory=dict)
+    range_of: str | None = None  # a range table: the id of the daily endpoint whose ranges it holds
 
     @property
     def paging_field_names(self) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from inc_pipeline.client import QuotaExhaustedError
 from inc_pipeline.extract.budget import CoverageLedger, rotated, rotates
 from inc_pipeline.extract.failed_units import FailedUnitsLedger, plan_with_failures
 from inc_pipeline.extract.plan import Targets, plan_requests
+from inc_pipeline.extract.ranges import land_ranges
 from inc_pipeline.extract.run import LandingOptions, LandingReport, land_requests
 from inc_pipeline.extract.targets import load_targets, require_sites
 from inc_pipeline.extract.units import request_days, target_text
@@ -281,6 +282,24 @@ def extract_endpoint(
             # The daily quota is spent: what landed before it is kept (partitions are replaced by unit); the run
             # succeeds and says when the next attempt can go, so a backfill defers instead of failing.
             log.warning(str(report.deferred))
-        return _results(endpoint, key or endpoint_key(endpoint.id), report, client, report.deferred)
+        ranges = None
+        if endpoint.ranges and not report.deferred and not report.stopped:
+            ranges = land_ranges(client, endpoint, targets, days, settings.stat_range_kinds(), lake, options, ledger,
+                                 now=now, run_id=run_id, stop=stop)  # fmt: skip
+            for failure in ranges.units_failed if ranges else ():
+                log.warning(f"{endpoint.id}: range {failure.request.context.get('range_kind')} of "
+                            f"{failure.request.context.get('site_id')} failed (code {failure.code}): "
+                            f"{failure.message}; the other ranges landed")  # fmt: skip
+        result = _results(endpoint, key or endpoint_key(endpoint.id), report, client, report.deferred)
+        return _with_ranges(result, ranges)
+
+
+def _with_ranges(result: MaterializeResult, ranges: LandingReport | None) -> MaterializeResult:
+    """The asset's result, saying what its ranges (`<id>_by_range`) asked and landed when it has any."""
+    if ranges is None:
+        return result
+    metadata = {**result.metadata, "range_requests": ranges.requests, "range_rows_landed": ranges.rows_landed,
+                "range_units_failed": len(ranges.units_failed)}  # fmt: skip
+    return MaterializeResult(asset_key=result.asset_key, metadata=metadata, check_results=result.check_results)
 
 

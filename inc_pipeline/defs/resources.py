@@ -16,6 +16,8 @@ from dagster import ConfigurableResource, EnvVar
 
 from inc_pipeline import clock
 from inc_pipeline.accounts import Account, accounts_from_env
+from inc_pipeline.catalog import StatRange
+from inc_pipeline.catalog.ranges import parse_stat_ranges
 from inc_pipeline.client import DEFAULT_RATE_PER_SECOND, IncClient
 from inc_pipeline.client.caller_params import parse_query_params
 from inc_pipeline.errors import UserError
@@ -165,6 +167,7 @@ class PipelineSettings(ConfigurableResource):
         if self.unusable:
             raise SettingError(self.unusable)
     site_timezones: str = ""  # INC_SITE_TIMEZONES: siteId=Zone pairs; other sites take INC_TIMEZONE's
+    stat_ranges: str = ""  # INC_STAT_RANGES: which ranges the per-day aggregates are also asked over ("": all)
 
     account: str = ""  # the account these settings are for ("" the single account): set by `for_account`
 
@@ -200,6 +203,13 @@ class PipelineSettings(ConfigurableResource):
     def build_limits(self) -> BuildLimits:
         """The warehouse build's memory limit and spill directory; a value it cannot use is one line."""
         return build_limits(self.warehouse_memory_limit, self.warehouse_spill_dir)
+
+    def stat_range_kinds(self) -> tuple[StatRange, ...]:
+        """The ranges (INC_STAT_RANGES) peaks, top/bottom and the report summary are also asked over."""
+        try:
+            return parse_stat_ranges(self.stat_ranges)
+        except ValueError as error:
+            raise SettingError(str(error)) from None
 
     def timezones(self, account: str) -> SiteTimezones:
         """The zones the marts' local dates and hours are read in: `account` (INC_TIMEZONE) and the sites' own."""
@@ -254,6 +264,16 @@ def lookback_days_from_env() -> int:
         raise SettingError(f"INC_LOOKBACK_DAYS={text!r} is not a whole number of days: set it to e.g. "
                            f"{DEFAULT_LOOKBACK_DAYS} (0 for yesterday only), or unset it")  # fmt: skip
     return int(text)
+
+
+def stat_ranges_from_env() -> str:
+    """INC_STAT_RANGES, checked when the definitions load (a kind it does not know is one line)."""
+    text = os.environ.get("INC_STAT_RANGES", "").strip()
+    try:
+        parse_stat_ranges(text)
+    except ValueError as error:
+        raise SettingError(str(error)) from None
+    return text
 
 
 def wall_hours_from_env() -> float:
@@ -371,5 +391,6 @@ def _resources_from_env() -> dict:
             warehouse_memory_limit=_env("INC_WAREHOUSE_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
             warehouse_spill_dir=_env("INC_WAREHOUSE_SPILL_DIR", ""),
             site_timezones=_env("INC_SITE_TIMEZONES", ""),
+            stat_ranges=stat_ranges_from_env(),
         ),
     }

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from inc_pipeline.catalog import Endpoint, Scope
+from inc_pipeline.catalog import Endpoint, Scope, StatRange
 from inc_pipeline.client._state import read_json, safe_name, write_json
 from inc_pipeline.days import day_range
 
-from .plan import Request, Target, Targets, plan_requests
+from .plan import Request, Target, Targets, plan_range_requests, plan_requests
 
 DEFAULT_WALL_HOURS = 6.0  # a night's window between the day's end and analysts' morning
 SNAPSHOT_RUNS = 4  # the snapshot schedule's ticks a day (every 6 hours)
@@ -87,6 +87,7 @@ class EndpointDay:
     targets: int  # devices (or sites) that answer it
     per_day: int  # targets covered a day
     wall_budget_s: float
+    range_calls: int = 0  # of `calls`, those of its ranges (INC_STAT_RANGES): they take the same path's turns
 
     @property
     def cycle_days(self) -> int:
@@ -99,16 +100,19 @@ class EndpointDay:
 
 
 def day_plan(endpoints: Iterable[Endpoint], targets: Targets, day: date, *, default_rate: float,
-             wall_hours: float = DEFAULT_WALL_HOURS) -> list[EndpointDay]:  # fmt: skip
-    """Per endpoint, a daily run's calls, wall-time floor and coverage for this inventory."""
+             wall_hours: float = DEFAULT_WALL_HOURS,
+             stat_ranges: Sequence[StatRange] = ()) -> list[EndpointDay]:  # fmt: skip
+    """Per endpoint, a daily run's calls, wall-time floor and coverage for this inventory; an endpoint's ranges
+    among `stat_ranges` are counted with it, since they are asked on its path, one turn at a time."""
     rows = []
     for endpoint in endpoints:
-        needed = len(plan_requests(endpoint, targets, days=[day]))
+        ranges = len(plan_range_requests(endpoint, targets, days=[day], kinds=stat_ranges))
+        needed = len(plan_requests(endpoint, targets, days=[day])) + ranges
         calls = min(needed, endpoint.quota_per_day) if endpoint.quota_per_day else needed
         rate = endpoint.rate.per_second or default_rate
         count = answering_targets(endpoint, targets)
         per_day = calls if endpoint.scope is Scope.DEVICE else count
-        rows.append(EndpointDay(endpoint, needed, calls, calls / rate, count, per_day, wall_hours * 3600))
+        rows.append(EndpointDay(endpoint, needed, calls, calls / rate, count, per_day, wall_hours * 3600, ranges))
     return rows
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from filelock import FileLock
 
 from inc_pipeline import clock
-from inc_pipeline.catalog import ENDPOINTS_BY_ID, Endpoint
+from inc_pipeline.catalog import Endpoint
+from inc_pipeline.catalog import endpoint as catalog_entry
 from inc_pipeline.client._state import read_json, safe_name, write_json
 
 from .plan import Request
@@ -133,7 +134,7 @@ def _request(endpoint: Endpoint, entry: dict) -> Request:
 
 
 def _described(endpoint_id: str, entry: dict) -> FailedUnit:
-    target = target_text(ENDPOINTS_BY_ID[endpoint_id], entry["context"] or {}, entry["params"])
+    target = target_text(catalog_entry(endpoint_id), entry["context"] or {}, entry["params"])
     window = ""
     if entry["window"]:
         start, end = (datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="minutes") for ms in entry["window"])

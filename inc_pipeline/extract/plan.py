@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from inc_pipeline import clock
-from inc_pipeline.catalog import Endpoint, Period, Scope, Span
+from inc_pipeline.catalog import Endpoint, Period, Scope, Span, StatRange
+from inc_pipeline.catalog.ranges import range_days, range_table
 from inc_pipeline.days import contiguous_runs, day_range
 from inc_pipeline.landing.normalise import period_start_of
 
@@ -168,4 +169,32 @@ def plan_requests(
         for fields, context in _scoped(endpoint, targets):
             params = {**base, **fields, **timing}
             requests.append(Request(endpoint, params, context, window, partition_date))
+    return requests
+
+
+def plan_range_requests(
+    endpoint: Endpoint, targets: Targets, *, days: Sequence[date] = (), kinds: Sequence[StatRange] = ()
+) -> list[Request]:
+    """The requests of `endpoint`'s ranges (those of its `ranges` among `kinds`, INC_STAT_RANGES) for a run of
+    `days`: one per site and range, over the range's UTC days, landing in the range table's partition of the
+    range's last day with the range as context (catalog/ranges.py says which ranges a run asks).
+
+    The ranges follow the API's own UTC days whatever INC_TIMEZONE: a range is the API's answer for those days,
+    which no zone's days could re-cut (as the reports, `api_periods`)."""
+    from inc_pipeline.client import window_params
+
+    chosen = [kind for kind in endpoint.ranges if kind in kinds]
+    if not chosen or not endpoint.is_windowed:
+        return []
+    table = range_table(endpoint)
+    requests = []
+    for span in range_days(days, chosen):
+        window = (day_start_ms(span.start), day_start_ms(span.end + timedelta(days=1)))
+        base = {**endpoint.fixed_params, **(endpoint.month_params if span.whole_month else {})}
+        if endpoint.needs_user:
+            base["user"] = targets.user
+        timing = window_params(endpoint, *window)
+        for fields, context in _scoped(endpoint, targets):
+            params = {**base, **fields, **timing}
+            requests.append(Request(table, params, {**context, **span.context()}, window, span.end))
     return requests

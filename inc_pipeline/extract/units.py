@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from inc_pipeline.catalog import Endpoint, Scope
 from inc_pipeline.client import ApiError, AuthError, QuotaExhaustedError, TransportError
 from inc_pipeline.days import day_range
-from inc_pipeline.landing.rules import SCOPE_CONTEXT
+from inc_pipeline.landing.rules import context_columns
 
 from .plan import Request
 
@@ -31,8 +31,9 @@ class UnitFailure:
 
 
 def unit_columns(endpoint: Endpoint) -> tuple[str, ...]:
-    """The landed columns that say which unit a row belongs to: none for an account-wide answer (one unit)."""
-    return () if endpoint.scope is Scope.ACCOUNT else SCOPE_CONTEXT[endpoint.scope]
+    """The landed columns that say which unit a row belongs to: none for an account-wide answer (one unit). A range
+    table's unit is a site and a range: re-asking a day's last 7 days leaves its month as it was."""
+    return () if endpoint.scope is Scope.ACCOUNT else context_columns(endpoint)
 
 
 def unit_keys(request: Request) -> frozenset[UnitKey]:

@@ -17,12 +17,14 @@ import pandas as pd
 import pyarrow
 import pyarrow.parquet as pq
 
-from inc_pipeline.catalog import ENDPOINTS_BY_ID
+from inc_pipeline.catalog import ENDPOINTS_BY_ID, RANGE_TABLES_BY_ID
 
 from .partition_writer import COMPRESSION, PART_FILE, LakeError, PartitionWriter, publish
 from .privacy import personal_columns
 from .rules import landing_key
 from .schemas import arrow_schema, empty_frame
+
+TABLES_BY_ID = {**ENDPOINTS_BY_ID, **RANGE_TABLES_BY_ID}  # every landed table: endpoints and their range tables
 
 __all__ = ["COMPRESSION", "PART_FILE", "Lake", "LakeError", "PartitionWriter"]
 
@@ -62,7 +64,7 @@ class Lake:
         partition by request unit rather than whole (see `unit_merge.py`).
         """
         schema = _table_schema(table, schema_columns)
-        endpoint = ENDPOINTS_BY_ID.get(table)
+        endpoint = TABLES_BY_ID.get(table)
         if key is None:
             key = landing_key(endpoint) if endpoint else ()
         key = tuple(k for k in key if k in schema.names)
@@ -108,7 +110,7 @@ class Lake:
         days = self.partitions(table) if dates is None else [d for d in dates if self.partition_path(table, d).exists()]
         frames = [_read_parquet(self.partition_path(table, day)) for day in days]
         if not frames:
-            return empty_frame(ENDPOINTS_BY_ID[table]) if table in ENDPOINTS_BY_ID else pd.DataFrame()
+            return empty_frame(TABLES_BY_ID[table]) if table in TABLES_BY_ID else pd.DataFrame()
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     def read_quarantine(self, table: str, day: date) -> pd.DataFrame:
@@ -139,9 +141,9 @@ class Lake:
 def _table_schema(table: str, schema_columns) -> pyarrow.Schema:
     if isinstance(schema_columns, pyarrow.Schema):
         return schema_columns
-    if table not in ENDPOINTS_BY_ID:
+    if table not in TABLES_BY_ID:
         raise LakeError(f"{table!r} is not a catalog table: pass its Arrow schema")
-    endpoint = ENDPOINTS_BY_ID[table]
+    endpoint = TABLES_BY_ID[table]
     columns = list(schema_columns) if schema_columns is not None else None
     typed = arrow_schema(endpoint, columns)
     # Carry pandas metadata so reads give back Int64 / string dtypes, not float64 / object.
@@ -159,7 +161,7 @@ def _corrupt(path: Path, day: date | None, error: Exception) -> LakeError:
     day_text = day.isoformat() if day else path.parent.name.removeprefix("date=")
     reason = str(error).splitlines()[0] if str(error) else type(error).__name__
     table = path.parent.parent.name
-    endpoint = ENDPOINTS_BY_ID.get(table)
+    endpoint = TABLES_BY_ID.get(table)
     if endpoint is not None and not endpoint.is_windowed:  # a snapshot is of the day it was taken: asked today, ...
         fix = "remove the file: a past snapshot cannot be asked again, and the next run lands today's"
     else:

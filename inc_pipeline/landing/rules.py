@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from inc_pipeline.catalog.model import Endpoint, Period, Scope
+from inc_pipeline.catalog.ranges import RANGE_CONTEXT
 
 
 class Kind(StrEnum):
@@ -97,13 +98,19 @@ COLUMN_RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
 
 
 def kind_of(endpoint: Endpoint, column: str) -> Kind:
-    """The kind of one record field of this endpoint (text when the manual gives nothing better)."""
-    return ENDPOINT_FIELD_KINDS.get((endpoint.id, column)) or FIELD_KINDS.get(column, Kind.TEXT)
+    """The kind of one record field of this endpoint (text when the manual gives nothing better); a range table's
+    fields are its daily endpoint's."""
+    return ENDPOINT_FIELD_KINDS.get((_rules_id(endpoint), column)) or FIELD_KINDS.get(column, Kind.TEXT)
 
 
 def rules_of(endpoint: Endpoint, column: str) -> tuple[Rule, ...]:
     """The value rules on one column of this endpoint."""
-    return COLUMN_RULES.get((endpoint.id, column)) or COLUMN_RULES.get(("*", column), ())
+    return COLUMN_RULES.get((_rules_id(endpoint), column)) or COLUMN_RULES.get(("*", column), ())
+
+
+def _rules_id(endpoint: Endpoint) -> str:
+    """The id the kinds and rules are written under: a range table answers with its daily endpoint's records."""
+    return endpoint.range_of or endpoint.id
 
 
 # Context columns: what the request named, per scope (the record does not always repeat it).
@@ -127,8 +134,9 @@ COVERAGE_COLUMN = "covered_days"
 
 
 def context_columns(endpoint: Endpoint) -> tuple[str, ...]:
-    """The context columns this endpoint's table carries (site_id, dev_sn, ap_sn, ssid as its scope has)."""
-    return SCOPE_CONTEXT[endpoint.scope]
+    """The context columns this endpoint's table carries (site_id, dev_sn, ap_sn, ssid as its scope has; a range
+    table also the range its rows answer: range_kind, range_start, range_end)."""
+    return (*SCOPE_CONTEXT[endpoint.scope], *(RANGE_CONTEXT if endpoint.range_of else ()))
 
 
 def coverage_columns(endpoint: Endpoint) -> tuple[str, ...]:

@@ -8,8 +8,9 @@ from datetime import date
 
 from inc_pipeline.accounts import SINGLE, Account, account_named, accounts_from_env
 from inc_pipeline.catalog import ENDPOINTS, Endpoint, Pagination, Scope
+from inc_pipeline.catalog.ranges import parse_stat_ranges
 from inc_pipeline.days import day_range, newest_first_chunks, runs_text
-from inc_pipeline.defs.resources import default_rate_from_env, wall_hours_from_env
+from inc_pipeline.defs.resources import default_rate_from_env, stat_ranges_from_env, wall_hours_from_env
 from inc_pipeline.extract.budget import (
     SNAPSHOT_RUNS,
     backfill_days_per_run,
@@ -17,7 +18,7 @@ from inc_pipeline.extract.budget import (
     rotates,
     snapshot_runs_per_day,
 )
-from inc_pipeline.extract.plan import Target, Targets, plan_requests
+from inc_pipeline.extract.plan import Target, Targets, plan_range_requests, plan_requests
 from inc_pipeline.extract.targets import load_targets
 from inc_pipeline.landing.lake import Lake
 
@@ -33,17 +34,19 @@ class EndpointPlan:
     requests: int
     seconds: float  # at the stated (or default) rate, pages beyond the first not counted
     quota_days: int  # days the 100/day quota stretches it over (1 when there is no quota)
+    range_requests: int = 0  # of `requests`, its ranges' (INC_STAT_RANGES), asked on the same path
 
 
 def estimate(start: date, end: date, targets: Targets) -> list[EndpointPlan]:
-    """Per endpoint: requests (first pages), time at its rate, and days of quota."""
+    """Per endpoint: requests (first pages, its ranges' included), time at its rate, and days of quota."""
     days = day_range(start, end)
-    default_rate, plans = default_rate_from_env(), []
+    default_rate, kinds, plans = default_rate_from_env(), parse_stat_ranges(stat_ranges_from_env()), []
     for endpoint in ENDPOINTS:
-        count = len(plan_requests(endpoint, targets, days=days))
+        ranges = len(plan_range_requests(endpoint, targets, days=days, kinds=kinds))
+        count = len(plan_requests(endpoint, targets, days=days)) + ranges
         rate = endpoint.rate.per_second or default_rate
         quota = endpoint.rate.per_day
-        plans.append(EndpointPlan(endpoint, count, count / rate, math.ceil(count / quota) if quota else 1))
+        plans.append(EndpointPlan(endpoint, count, count / rate, math.ceil(count / quota) if quota else 1, ranges))
     return plans
 
 
@@ -92,6 +95,13 @@ def _print_account_plan(start: date, end: date, targets: Targets) -> None:
     print(f"total {total} requests (+ = more if answers span several pages); "
           f"at least {floor:.0f} s with endpoints in parallel, {sum(p.seconds for p in plans):.0f} s one by one; "
           f"quotas stretch it over {max(others)} day(s)")  # fmt: skip
+    ranged = [p for p in plans if p.range_requests]
+    kinds = ", ".join(kind.value for kind in parse_stat_ranges(stat_ranges_from_env())) or "none"
+    if ranged:
+        print(f"ranges ({kinds}; INC_STAT_RANGES): {sum(p.range_requests for p in ranged)} of the requests, "
+              + ", ".join(f"{p.endpoint.id} {p.range_requests}" for p in ranged))  # fmt: skip
+    else:
+        print(f"ranges: none asked (INC_STAT_RANGES={kinds})")
     print_fill_order(targets, start, end)
     print_day_budget(targets, end)
 
@@ -110,7 +120,9 @@ def print_fill_order(targets: Targets, start: date, end: date) -> None:
 def print_day_budget(targets: Targets, day: date) -> None:
     """A daily run's calls, wall floor and coverage per endpoint, against the daily wall budget."""
     hours = wall_hours_from_env()
-    rows = day_plan(ENDPOINTS, targets, day, default_rate=default_rate_from_env(), wall_hours=hours)
+    kinds = parse_stat_ranges(stat_ranges_from_env())
+    rows = day_plan(ENDPOINTS, targets, day, default_rate=default_rate_from_env(), wall_hours=hours,
+                    stat_ranges=kinds)  # fmt: skip
     print(f"\na day's run (budget {hours:g} h of wall time a day, INC_DAILY_WALL_HOURS):")
     print(f"{'endpoint':40} {'calls/day':>9} {'needed':>7} {'floor s':>8} {'covered/day':>11} {'cycle days':>10} fits")
     for row in rows:
@@ -124,6 +136,11 @@ def print_day_budget(targets: Targets, day: date) -> None:
         if rotates(row.endpoint):
             runs = snapshot_runs_per_day(row.endpoint, targets)
             print(f"{row.endpoint.id}: asked in {runs} of the {SNAPSHOT_RUNS} snapshot runs a day (snapshot_schedule)")
+    ranged = [row for row in rows if row.range_calls]
+    if ranged:
+        print(f"ranges ({', '.join(kind.value for kind in kinds)}; INC_STAT_RANGES): "
+              + ", ".join(f"{row.endpoint.id} {row.range_calls} of {row.calls}" for row in ranged)
+              + " calls/day; set INC_STAT_RANGES to fewer (or none) if they do not fit")  # fmt: skip
     late = [row.endpoint.id for row in rows if not row.fits]
     if late:
         print(f"over the daily budget: {', '.join(late)} (their wall floor exceeds {hours:g} h)")

@@ -16,7 +16,7 @@ import sqlalchemy.exc
 
 from inc_pipeline import clock
 from inc_pipeline.accounts import SINGLE, Account, account_named, accounts_from_env
-from inc_pipeline.catalog import ENDPOINTS, Endpoint
+from inc_pipeline.catalog import ENDPOINTS, TABLES, Endpoint
 from inc_pipeline.client import QuotaLedger
 from inc_pipeline.clock import ApiClock
 from inc_pipeline.days import runs_text
@@ -83,14 +83,15 @@ def gaps(days: list[date]) -> list[tuple[date, date]]:
 def landed_lines(lake: Lake) -> list[str]:
     """One line per table: first..last landed day, count, and gaps (window tables) or 'snapshot'."""
     lines, never = [], []
-    for endpoint in ENDPOINTS:
+    for endpoint in TABLES:
         days = lake.partitions(endpoint.id)
         if not days:
             never.append(endpoint.id)
             continue
-        holes = gaps(days) if endpoint.is_windowed else []
-        hole_text = runs_text(holes) or "none"
-        kind = f"gaps: {hole_text}" if endpoint.is_windowed else "snapshots"
+        # A range table lands on the days its ranges end (a run's newest day, month ends): between them is no gap.
+        windowed = endpoint.is_windowed and not endpoint.range_of
+        hole_text = runs_text(gaps(days) if windowed else []) or "none"
+        kind = f"gaps: {hole_text}" if windowed else "range ends" if endpoint.range_of else "snapshots"
         lines.append(f"  {endpoint.id:38} {days[0]}..{days[-1]} {len(days):>4} days  {kind}")
     if never:
         lines.append(f"  never landed: {', '.join(never)}")
@@ -99,13 +100,13 @@ def landed_lines(lake: Lake) -> list[str]:
 
 def unreadable_lines(lake: Lake) -> list[str]:
     """Landed partitions whose Parquet no longer opens (each would fail the next build that reads it)."""
-    return [f"  unreadable: {error}" for endpoint in ENDPOINTS for error in lake.unreadable(endpoint.id)]
+    return [f"  unreadable: {error}" for endpoint in TABLES for error in lake.unreadable(endpoint.id)]
 
 
 def quarantine_lines(lake: Lake) -> list[str]:
     """Tables with quarantined rows: partitions, lines, latest day."""
     lines = []
-    for endpoint in ENDPOINTS:
+    for endpoint in TABLES:
         parts = sorted((lake.quarantine_dir / endpoint.id).glob("date=*/part-0.parquet"))
         if parts:
             count = sum(pq.ParquetFile(p).metadata.num_rows for p in parts)

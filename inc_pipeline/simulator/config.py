@@ -82,6 +82,12 @@ class SimulatorConfig:
     # "overlapping" (every one overlapping the window, figures for the part inside it); both readings fit the
     # manual. See stats.report_periods.
     report_periods: str = "whole"
+    # What getReportStaticData's reportType means; both readings fit the manual, which says only "day / week /
+    # month report" and that one..four are "supported only in weekly reports". "as_asked" (default): the summary of
+    # [startTime, endTime] as given, every field filled whatever the type. "whole_periods": week and month widen
+    # the window to the whole ISO weeks / calendar months it touches, and one..four are null but for week.
+    # See handlers_stats.report_static.
+    report_summary: str = "as_asked"
     quota_timezone: str = "UTC"  # where the simulated 100/day quotas' day ends
     time_scale: float = 1.0  # simulated seconds per real second for the limits (clock.ApiClock); 1 = real time
     # Device types beside each site's controller, one device each (e.g. ("SWITCH", "CLOUDAP")): they answer only

@@ -120,12 +120,28 @@ def flow_top_bottom(call: Call) -> dict:
     return _top_bottom(call, "flowType", FLOW_TYPES)
 
 
+REPORT_SUMMARY_READINGS = ("as_asked", "whole_periods")
+
+
 def report_static(call: Call) -> dict:
-    """getReportStaticData: summary of the window; reportType (day/week/month) is validated, not used."""
-    if call.param("reportType") not in (None, "day", "week", "month"):
+    """getReportStaticData: the summary (distinct clients, visits, dwell) of the window, read as the simulator's
+    `report_summary` says (config.py): the window as asked, or widened to the whole weeks / months of the
+    reportType. The summary is the API's own figure for the range: distinct clients do not add up over days."""
+    report_type = call.param("reportType")
+    if report_type not in (None, "day", "week", "month"):
         raise bad_parameter("reportType", "one of day, week, month")
-    f = stats.figures(call.world, *scope(call))
-    return {**_pick(f, ("new", "old", "total", "one", "two", "three", "avgTime")), "four": f["gteFour"]}
+    shops, start, end = scope(call)
+    reading = call.world.config.report_summary
+    if reading not in REPORT_SUMMARY_READINGS:
+        raise ValueError(f"report_summary={reading!r}: use one of {', '.join(REPORT_SUMMARY_READINGS)}")
+    whole = reading == "whole_periods" and report_type in ("week", "month")
+    if whole:
+        start, end = stats.whole_periods(start, end, report_type)
+    f = stats.figures(call.world, shops, start, end)
+    summary = {**_pick(f, ("new", "old", "total", "one", "two", "three", "avgTime")), "four": f["gteFour"]}
+    if reading == "whole_periods" and report_type != "week":
+        summary.update(dict.fromkeys(("one", "two", "three", "four")))  # "supported only in weekly reports"
+    return summary
 
 
 def ssid_data(call: Call, current: bool = False) -> list[dict]:

@@ -149,6 +149,17 @@ def complete_months(world: World, start: int, end: int) -> list[tuple[int, int]]
     return out
 
 
+def whole_periods(start: int, end: int, period: str) -> tuple[int, int]:
+    """[start, end] (ms, inclusive) widened to the whole ISO weeks or calendar months it touches."""
+    first, last = (EPOCH + dt.timedelta(days=ms // DAY_MS) for ms in (start, end))
+    if period == "week":
+        first, last = first - dt.timedelta(days=first.weekday()), last + dt.timedelta(days=6 - last.weekday())
+    else:
+        first = first.replace(day=1)
+        last = last.replace(day=calendar.monthrange(last.year, last.month)[1])
+    return (first - EPOCH).days * DAY_MS, ((last - EPOCH).days + 1) * DAY_MS - 1
+
+
 def report_periods(world: World, start: int, end: int, period: str) -> list[tuple[int, int, int]]:
     """(first day, figures' start ms, figures' end ms) of each week or month a report answers for [start, end].
 

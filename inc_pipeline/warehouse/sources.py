@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from inc_pipeline.catalog import ENDPOINTS_BY_ID, endpoint
+from inc_pipeline.catalog import ENDPOINTS_BY_ID, RANGE_TABLES_BY_ID, endpoint
 from inc_pipeline.landing.schemas import expected_columns
 
 from .graph import _CALL
@@ -43,7 +43,7 @@ def source_relation(lake_dir: Path, endpoint_id: str, dates: Iterable[date] | No
 
     With `dates`, only those days' partitions are read (an incremental build's changed partitions).
     """
-    if endpoint_id not in ENDPOINTS_BY_ID:
+    if endpoint_id not in ENDPOINTS_BY_ID and endpoint_id not in RANGE_TABLES_BY_ID:
         raise KeyError(f"source({endpoint_id!r}) is not a catalog endpoint")
     columns = ", ".join(f'null as "{name}"' for name in source_columns(endpoint_id))
     empty = f"select {columns} where false"

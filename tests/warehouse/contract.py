@@ -10,6 +10,8 @@ REPORT = (
     "avg_rx_mb", "avg_tx_mb",
 )  # fmt: skip
 
+RANGE = ("site_id", "range_kind", "range_start", "range_end", "days", "is_partial")  # a range the API answered
+
 OVERVIEW_PERIOD = (
     "day_timezone", "days_covered", "is_complete", "guest_days", "new_guest_days", "regular_guest_days", "sessions",
     "authenticated_clients", "median_dwell_s", "p90_dwell_s", "top_vendor", "top_vendor_client_days", "rx_mb", "tx_mb",
@@ -73,6 +75,15 @@ MARTS: dict[str, tuple[str, ...]] = {
     ),
     "site_weekly_overview": ("site_id", "week_start", *OVERVIEW_PERIOD),
     "site_monthly_overview": ("site_id", "month_start", *OVERVIEW_PERIOD),
+    "peaks_by_range": (
+        *RANGE, "peak_clients", "peak_new_guests", "peak_regular_guests", "peak_avg_dwell_s", "peak_total_rx_mb",
+        "peak_total_tx_mb", "peak_avg_rx_mb", "peak_avg_tx_mb",
+    ),
+    "top_bottom_by_range": (*RANGE, "metric", "rank_group", "rank", "rank_day", "rank_index", "value"),
+    "summary_by_range": (
+        *RANGE, "total_guests", "new_guests", "regular_guests", "one_visit", "two_visits", "three_visits",
+        "four_plus_visits", "avg_dwell_s",
+    ),
 }  # fmt: skip
 
 # auth_history fields that identify a person (the catalog's personal fields and the client MAC); none may reach the

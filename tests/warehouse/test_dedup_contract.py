@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pytest
 
-from inc_pipeline.catalog import ENDPOINTS
+from inc_pipeline.catalog import TABLES
 from inc_pipeline.landing.rules import context_columns, landing_key
 from inc_pipeline.warehouse import build_warehouse, load_models
 
@@ -31,7 +31,7 @@ def staging_key(endpoint) -> tuple[str, ...]:
     return tuple(dict.fromkeys(column if column in context else named[column] for column in landing_key(endpoint)))
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("endpoint", TABLES, ids=lambda e: e.id)
 def test_every_staging_model_deduplicates_on_the_landing_key(endpoint):
     model = load_models().models[f"stg_{endpoint.id}"]
     (partition_by,) = PARTITION_BY.findall(model.sql)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from inc_pipeline.catalog import ENDPOINTS
+from inc_pipeline.catalog import TABLES
 from inc_pipeline.warehouse import DEFAULT_SQL_DIR, GraphError, load_models
 from inc_pipeline.warehouse.graph import dependencies, expand_macros, macro_library
 
@@ -22,11 +22,12 @@ def test_other_templating_is_refused():
         dependencies("select {{ var('x') }}")
 
 
-def test_every_endpoint_has_exactly_one_staging_model():
+def test_every_landed_table_has_exactly_one_staging_model():
+    """Every endpoint's table, and each range table (`<id>_by_range`) beside it."""
     graph = load_models()
     staging = {m.name: m for m in graph.models.values() if m.layer == "staging"}
-    assert set(staging) == {f"stg_{e.id}" for e in ENDPOINTS}
-    for endpoint in ENDPOINTS:
+    assert set(staging) == {f"stg_{e.id}" for e in TABLES}
+    for endpoint in TABLES:
         assert staging[f"stg_{endpoint.id}"].sources == (endpoint.id,)
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from ..model import Cadence, Period, Shape
+from ..model import Cadence, Period, Shape, StatRange
 from .common import REPORT_FIELDS, report, stamonitor, trend
+
+# Asked per day, and also over these ranges (INC_STAT_RANGES): a range's peak, ranking or distinct clients is the
+# API's own figure for the range, not one added up from days.
+RANGES = (StatRange.LAST_7, StatRange.LAST_30, StatRange.MONTH)
 
 STATISTICS_ENDPOINTS = (
     stamonitor(
@@ -35,7 +39,12 @@ STATISTICS_ENDPOINTS = (
         "Get peak statistics for the specified time range",
         "getHistoryPeakNumber",
         ("avgRxBytes", "avgTxBytes", "clientCount", "totalTxBytes", "totalRxBytes", "avgTime", "newCount", "oldCount"),
-        notes=("cannot be asked for the current day: the daily schedule reads yesterday",),
+        ranges=RANGES,
+        notes=(
+            "cannot be asked for the current day: the daily schedule reads yesterday",
+            "data holds the maxima of the daily figures over [startTime, endTime] ('coletadas por dia'): asked "
+            "over 7 days, 30 days and each calendar month too",
+        ),
     ),
     trend(
         "history_hour_client_count_detail",
@@ -169,8 +178,10 @@ STATISTICS_ENDPOINTS = (
         fixed_params={"clientType": "total"},
         notes=(
             "clientType tokens were translated (novo/antigo/total); 'total' is the untouched one",
-            "for one site the ranking is by date (index = a date): per daily partition it holds that day",
+            "for one site the ranking is by date (index = a date): per daily partition it holds that day, over a "
+            "range the range's 5 busiest and 5 quietest days",
         ),
+        ranges=RANGES,
     ),
     stamonitor(
         "flow_top_bottom",
@@ -181,6 +192,7 @@ STATISTICS_ENDPOINTS = (
         shape=Shape.TOP_BOTTOM,
         key=("site_id", "rank_group", "rank"),
         fixed_params={"flowType": "totalRx"},
+        ranges=RANGES,
     ),
     report("history_day_report", "Get daily report data", "getHistoryDayReport", REPORT_FIELDS, Period.DAY),
     report(
@@ -206,8 +218,13 @@ STATISTICS_ENDPOINTS = (
         "getReportStaticData",
         ("new", "old", "total", "one", "two", "three", "four", "avgTime"),
         fixed_params={"reportType": "day"},
+        ranges=RANGES,
+        month_params={"reportType": "month"},
         notes=(
             "asked per daily partition with reportType=day",
+            "over a range: reportType=month for a whole calendar month, else day; the manual does not say whether "
+            "week/month widen the window to whole periods, so only a window that is one whole month is asked as "
+            "month (either reading answers it alike); week is not asked (last 7 days are no ISO week)",
             "one/two/three/four are 'supported only in weekly reports': null with the day type",
         ),
     ),

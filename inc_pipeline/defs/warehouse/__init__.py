@@ -36,6 +36,7 @@ from dagster import (
 
 from inc_pipeline import clock
 from inc_pipeline.accounts import SINGLE, Account, accounts_from_env
+from inc_pipeline.catalog import RANGE_TABLES_BY_ID
 from inc_pipeline.days import day_range
 from inc_pipeline.defs.partitions import TIMEZONE
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
@@ -60,12 +61,17 @@ def model_keys(graph: ModelGraph | None = None, account: Account = SINGLE) -> li
     return [model_key(graph, name, account) for name in graph.models]
 
 
+def _landed_by(table: str) -> str:
+    """The endpoint asset that lands a table: a range table (`<id>_by_range`) is landed by its daily endpoint's."""
+    return RANGE_TABLES_BY_ID[table].range_of if table in RANGE_TABLES_BY_ID else table
+
+
 def _specs(graph: ModelGraph, account: Account) -> list[AssetSpec]:
     return [
         AssetSpec(
             model_key(graph, name, account),
             deps=[model_key(graph, ref, account) for ref in model.refs]
-            + [AssetKey([*account.key_prefix, src]) for src in model.sources],
+            + [AssetKey([*account.key_prefix, _landed_by(src)]) for src in model.sources],
             group_name=account.prefixed(GROUP, "_"),
             kinds={"duckdb", "sql"},
             description=(model.sql.splitlines() or [""])[0].removeprefix("-- "),

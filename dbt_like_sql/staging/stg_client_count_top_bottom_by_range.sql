@@ -1,0 +1,24 @@
+-- Top 5 and bottom 5 days by client count, per site and range of days (last_7, last_30, month:
+-- catalog/ranges.py), as the API answered the range; its rows land in the partition of range_end.
+-- Grain: one row per (site_id, range_kind, range_start, range_end, rank_group, rank, partition_date);
+-- the latest extraction wins.
+with source as (
+    select * from {{ source('client_count_top_bottom_by_range') }}
+),
+
+renamed as (
+    select
+        cast(site_id as varchar) as site_id,
+        cast(range_kind as varchar) as range_kind,
+        cast(range_start as date) as range_start,
+        cast(range_end as date) as range_end,
+        cast(rank_group as varchar) as rank_group,
+        cast(rank as integer) as rank,
+        cast(index as varchar) as rank_index,
+        cast(count as bigint) as clients,
+        cast(partition_date as date) as partition_date,
+        cast(extracted_at as timestamptz) as extracted_at
+    from source
+),
+
+{{ latest_per_key('renamed', 'site_id, range_kind, range_start, range_end, rank_group, rank, partition_date') }}
