@@ -268,3 +268,56 @@ def test_a_run_killed_mid_way_is_reported_failed_and_retried_from_the_failure(de
     assert retry.tags.get("dagster/retry_strategy") == "FROM_FAILURE"
     _assert_lake_readable(deployment.data)
     _assert_published(deployment.data)
+
+
+def _group_members(pgid: int) -> list[int]:
+    """The processes of process group `pgid` (Linux /proc)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                members.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return members
+
+
+UNIT = ROOT / "deploy" / "systemd" / "inc-pipeline-daemon.service"
+STOP_TIMEOUT = int(re.search(r"^TimeoutStopSec=(\d+)$", UNIT.read_text(), re.M).group(1))  # the unit's, as shipped
+
+
+def _systemctl_stop(process: subprocess.Popen) -> None:
+    """What `systemctl stop` does with the daemon unit (KillMode=control-group): SIGTERM to every process of the
+    service at once, SIGKILL to those still there after TimeoutStopSec."""
+    os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while _group_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def test_the_service_stopped_mid_run_reports_the_run_failed_and_retries_it_when_it_comes_back(deployment):
+    """The whole service stopped while a run is going (`systemctl stop`: SIGTERM to the daemon, its code server,
+    the run worker and its steps): the run worker winds down and reports the run failed, and when the service is
+    back the daemon's run retries start it again from the failure; every partition reads whole."""
+    instance = deployment.instance()
+    with deployment.daemon() as daemon:
+        _start_schedule(deployment)
+        [run] = _wait_for(deployment, daemon, "scheduled run", 150, lambda: _runs(instance))
+        _wait_for(deployment, daemon, "landed endpoint", 300, lambda: _landed_some(instance, run.run_id))
+        assert _finished(instance, run.run_id) is None, "the run ended before the service was stopped"
+        _systemctl_stop(daemon)
+    stopped = instance.get_run_by_id(run.run_id)
+    assert stopped.status == DagsterRunStatus.FAILURE, (stopped.status, deployment.log_tail())
+    _assert_lake_readable(deployment.data)  # what the run had landed before the stop
+    with deployment.daemon() as daemon:
+        retries = lambda: [r for r in _runs(instance) if r.tags.get("dagster/parent_run_id") == run.run_id]  # noqa: E731
+        [retry] = _wait_for(deployment, daemon, "retry run", 120, retries)
+        done = _wait_for(deployment, daemon, "finished retry", 300, lambda: _finished(instance, retry.run_id))
+    assert done.status == DagsterRunStatus.SUCCESS, deployment.log_tail()
+    _assert_lake_readable(deployment.data)
+    _assert_published(deployment.data)
