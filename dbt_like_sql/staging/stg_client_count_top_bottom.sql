@@ -7,10 +7,7 @@ with source as (
 renamed as (
     select
         cast(site_id as varchar) as site_id,
-        cast(rank_group as varchar) as rank_group,
-        cast(rank as integer) as rank,
-        cast(index as varchar) as rank_index,
-        cast(count as bigint) as clients,
+        {{ top_bottom_columns('bigint', 'clients') }}
         cast(partition_date as date) as partition_date,
         cast(extracted_at as timestamptz) as extracted_at
     from source

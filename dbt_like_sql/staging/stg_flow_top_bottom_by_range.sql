@@ -9,13 +9,8 @@ with source as (
 renamed as (
     select
         cast(site_id as varchar) as site_id,
-        cast(range_kind as varchar) as range_kind,
-        cast(range_start as date) as range_start,
-        cast(range_end as date) as range_end,
-        cast(rank_group as varchar) as rank_group,
-        cast(rank as integer) as rank,
-        cast(index as varchar) as rank_index,
-        cast(count as double) as traffic_mb,
+        {{ range_context_columns() }}
+        {{ top_bottom_columns('double', 'traffic_mb') }}
         cast(partition_date as date) as partition_date,
         cast(extracted_at as timestamptz) as extracted_at
     from source

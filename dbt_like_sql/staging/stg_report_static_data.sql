@@ -7,14 +7,7 @@ with source as (
 renamed as (
     select
         cast(site_id as varchar) as site_id,
-        cast(new as bigint) as new_guests,
-        cast(old as bigint) as regular_guests,
-        cast(total as bigint) as total_guests,
-        cast(one as bigint) as one_visit,
-        cast(two as bigint) as two_visits,
-        cast(three as bigint) as three_visits,
-        cast(four as bigint) as four_plus_visits,
-        cast("avgTime" as double) as avg_dwell_s,
+        {{ report_summary_columns() }}
         cast(partition_date as date) as partition_date,
         cast(extracted_at as timestamptz) as extracted_at
     from source
