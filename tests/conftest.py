@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 from postgres_server import PostgresServer, find_binaries
+from s3_server import TEST_CREDENTIALS, S3Server
 
 from inc_pipeline.simulator import SimulatorConfig, SimulatorServer
 
@@ -74,3 +75,22 @@ def instance_storage(request, monkeypatch) -> str:
     if request.param == "postgres":
         monkeypatch.setenv("INC_DAGSTER_PG_URL", request.getfixturevalue("postgres_url"))
     return request.param
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on loopback for the session (stopped after); tests that restart it start it again."""
+    server = S3Server()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, monkeypatch) -> str:
+    """A new, empty bucket on the session's S3 server, with the server's dummy credentials in the environment."""
+    for name, value in TEST_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    if not s3_server.running:
+        s3_server.start()
+    return s3_server.create_bucket(f"lake-{uuid.uuid4().hex[:12]}")

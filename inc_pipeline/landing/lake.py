@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from inc_pipeline.catalog import ENDPOINTS_BY_ID, RANGE_TABLES_BY_ID
 
+from .object_store import ObjectStore
 from .partition_writer import COMPRESSION, PART_FILE, LakeError, PartitionWriter, publish
 from .privacy import personal_columns
 from .rules import landing_key
@@ -30,10 +31,15 @@ __all__ = ["COMPRESSION", "PART_FILE", "Lake", "LakeError", "PartitionWriter"]
 
 
 class Lake:
-    """The data directory: `lake/`, `quarantine/` and `archive/` under `root`."""
+    """The data directory: `lake/`, `quarantine/` and `archive/` under `root`.
 
-    def __init__(self, root: Path | str):
+    With `store` (INC_LAKE_URL on object storage) the partitions and quarantine live there, under `lake/` and
+    `quarantine/`; `lake/` under `root` is then only where a partition is staged before it is published.
+    """
+
+    def __init__(self, root: Path | str, store: ObjectStore | None = None):
         self.root = Path(root)
+        self.store = store
         self.lake_dir = self.root / "lake"
         self.quarantine_dir = self.root / "quarantine"
         self.archive_dir = self.root / "archive"
@@ -70,8 +76,9 @@ class Lake:
         key = tuple(k for k in key if k in schema.names)
         pseudonyms = personal_columns(endpoint) if endpoint else ()
         return PartitionWriter(
-            self.lake_dir / table, schema, key, dates, outside=outside, unrepeated=pseudonyms, unit_columns=unit_columns
-        )
+            self.lake_dir / table, schema, key, dates, outside=outside, unrepeated=pseudonyms,
+            unit_columns=unit_columns, store=self.store,
+        )  # fmt: skip
 
     def replace_partitions(
         self, table: str, dates: Iterable[date], frames: Iterable[pd.DataFrame], schema_columns=None
@@ -87,6 +94,8 @@ class Lake:
         path = self.quarantine_path(table, day)
         if frame.empty:
             path.unlink(missing_ok=True)
+            if self.store is not None:
+                self.store.delete(self.store.partition_key("quarantine", table, day))
             return None
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{PART_FILE}.{uuid.uuid4().hex}.tmp")
@@ -95,10 +104,14 @@ class Lake:
             publish(temporary, path)
         finally:
             temporary.unlink(missing_ok=True)
+        if self.store is not None:
+            self.store.publish(path, self.store.partition_key("quarantine", table, day))
         return path
 
     def partitions(self, table: str) -> list[date]:
         """The days that have landed (with or without rows), oldest first."""
+        if self.store is not None:
+            return self.store.partitions("lake", table)
         base = self.lake_dir / table
         if not base.is_dir():
             return []
@@ -107,18 +120,39 @@ class Lake:
 
     def read(self, table: str, dates: Iterable[date] | None = None) -> pd.DataFrame:
         """The rows of the table (or of `dates` that landed), with the landed dtypes."""
+        if self.store is not None:
+            return self._read_stored(table, dates)
         days = self.partitions(table) if dates is None else [d for d in dates if self.partition_path(table, d).exists()]
         frames = [_read_parquet(self.partition_path(table, day)) for day in days]
         if not frames:
             return empty_frame(TABLES_BY_ID[table]) if table in TABLES_BY_ID else pd.DataFrame()
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
+    def _read_stored(self, table: str, dates: Iterable[date] | None) -> pd.DataFrame:
+        landed = self.partitions(table)
+        days = landed if dates is None else [d for d in dates if d in set(landed)]
+        frames = [self.store.read_table(self.store.partition_key("lake", table, day)).to_pandas() for day in days]
+        if not frames:
+            return empty_frame(TABLES_BY_ID[table]) if table in TABLES_BY_ID else pd.DataFrame()
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
     def read_quarantine(self, table: str, day: date) -> pd.DataFrame:
+        if self.store is not None:
+            key = self.store.partition_key("quarantine", table, day)
+            return self.store.read_table(key).to_pandas() if self.store.exists(key) else pd.DataFrame()
         path = self.quarantine_path(table, day)
         return _read_parquet(path) if path.exists() else pd.DataFrame()
 
     def row_count(self, table: str, day: date) -> int | None:
         """Rows in the partition: None if it never landed, 0 if it landed empty."""
+        if self.store is not None:
+            key = self.store.partition_key("lake", table, day)
+            if not self.store.exists(key):
+                return None
+            try:
+                return self.store.row_count(key)
+            except (pyarrow.ArrowException, OSError) as error:
+                raise _corrupt(Path(key), day, error) from None
         path = self.partition_path(table, day)
         if not path.exists():
             return None

@@ -21,6 +21,7 @@ from pandas.util import hash_array
 from inc_pipeline.crash import crash_point
 
 from .errors import LakeError
+from .object_store import ObjectStore
 from .rules import COVERAGE_COLUMN
 from .unit_merge import UnitMerge
 
@@ -47,12 +48,16 @@ class PartitionWriter:
         *,
         unrepeated: Iterable[str] = (),
         unit_columns: tuple[str, ...] | None = None,
+        store: ObjectStore | None = None,
     ):
         """`unrepeated`: columns whose values (almost) never repeat, pseudonyms say, written without a dictionary:
         one cannot shrink 32 random hex characters, and trying cost a third of writing a page of authentications.
 
         `unit_columns`: replace by request unit (see `UnitMerge`): a partition keeps the old rows of every unit
-        that did not land there this time. None: a partition is replaced whole."""
+        that did not land there this time. None: a partition is replaced whole.
+
+        `store`: the lake on object storage; `table_dir` is then a local staging copy, the old partition is read
+        from the store before a merge and each committed file is published there (`ObjectStore.publish`)."""
         if outside not in ("refuse", "skip", "accept"):
             raise ValueError(f"outside must be 'refuse', 'skip' or 'accept', not {outside!r}")
         self.outside = outside
@@ -71,6 +76,7 @@ class PartitionWriter:
         self._done = False
         prefer = COVERAGE_COLUMN if COVERAGE_COLUMN in schema.names else None
         self.units = UnitMerge(unit_columns, key, prefer) if unit_columns is not None else None
+        self.store = store
 
     def __enter__(self) -> PartitionWriter:
         return self
@@ -145,14 +151,25 @@ class PartitionWriter:
                     del self._open[day], self.rows[day]
                     continue
                 if self.units is not None:
+                    self._stage_old(day, part.path)
                     kept = self.units.merge(day, part.temporary, part.path, self.schema, part.rewrite)
                     self.rows[day] = self.rows[day] if kept is None else kept
                 publish(part.temporary, part.path)
+                if self.store is not None:
+                    self.store.publish(part.path, self._store_key(day))
         except BaseException:
             self.abort()
             raise
         self._done = True
         return self.rows
+
+    def _store_key(self, day: date) -> str:
+        return self.store.partition_key("lake", self.table_dir.name, day)
+
+    def _stage_old(self, day: date, path: Path) -> None:
+        """The store's partition, the truth, copied over the local staging one (or that one removed)."""
+        if self.store is not None and not self.store.fetch(self._store_key(day), path):
+            path.unlink(missing_ok=True)
 
     def abort(self) -> None:
         """Discard every temporary file; the old partitions stay as they were."""
