@@ -245,7 +245,7 @@ def extract_endpoint(
 ) -> MaterializeResult:
     """Plan, fetch and land one endpoint for `days` (window endpoints) or `now` (snapshots: the run's start),
     reported as the asset `key` (default: the single account's)."""
-    lake = Lake(settings.root)
+    lake = settings.lake()
     user = inc_api.account_user() if endpoint.needs_user else ""
     targets = Targets(user=user)
     if endpoint.scope is not Scope.ACCOUNT:

@@ -134,7 +134,7 @@ def _run_group(context: AssetExecutionContext, chosen: list[Endpoint], inc_api, 
     """Each chosen endpoint on its own thread; results recorded as they come; the failures named at the end."""
     days = _days(context) if chosen and chosen[0].is_windowed else []
     now = run_started_at(context)
-    lake, today = Lake(settings.root), now.date()
+    lake, today = settings.lake(), now.date()
     landed_days = days or [today]  # a window endpoint's days, a snapshot's the run's
     stop, logs, tasks = threading.Event(), {}, {}
     for endpoint in chosen:

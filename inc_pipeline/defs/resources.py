@@ -22,6 +22,8 @@ from inc_pipeline.client import DEFAULT_RATE_PER_SECOND, IncClient
 from inc_pipeline.client.caller_params import parse_query_params
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.budget import DEFAULT_WALL_HOURS
+from inc_pipeline.landing.lake import Lake
+from inc_pipeline.landing.object_store import LakeUrlError, ObjectStore
 from inc_pipeline.landing.privacy import DEFAULT_POLICY, POLICIES
 from inc_pipeline.warehouse.limits import DEFAULT_MEMORY_LIMIT, BuildLimitError, BuildLimits
 from inc_pipeline.warehouse.timezones import SiteTimezones, TimezoneError, parse_site_timezones
@@ -166,8 +168,12 @@ class PipelineSettings(ConfigurableResource):
         """Refuse to run on settings the environment got wrong, with the setting's own line."""
         if self.unusable:
             raise SettingError(self.unusable)
+        self.object_store()  # INC_LAKE_URL / INC_S3_ENDPOINT_URL checked before anything lands
+
     site_timezones: str = ""  # INC_SITE_TIMEZONES: siteId=Zone pairs; other sites take INC_TIMEZONE's
     stat_ranges: str = ""  # INC_STAT_RANGES: which ranges the per-day aggregates are also asked over ("": all)
+    lake_url: str = ""  # INC_LAKE_URL: s3://bucket/prefix for the lake and quarantine ("": under data_dir)
+    s3_endpoint_url: str = ""  # INC_S3_ENDPOINT_URL: an S3-compatible server's http(s)://host:port ("": AWS)
 
     account: str = ""  # the account these settings are for ("" the single account): set by `for_account`
 
@@ -181,8 +187,22 @@ class PipelineSettings(ConfigurableResource):
         if account.name is None:
             return self
         fields = {name: getattr(self, name) for name in PipelineSettings.model_fields}
-        return PipelineSettings(**{**fields, "data_dir": str(account.data_dir(self.root)),
+        lake_url = f"{self.lake_url.rstrip('/')}/accounts/{account.name}" if self.lake_url else ""
+        return PipelineSettings(**{**fields, "data_dir": str(account.data_dir(self.root)), "lake_url": lake_url,
                                    "sites": account.value("INC_SITES"), "account": account.name})  # fmt: skip
+
+    def object_store(self) -> ObjectStore | None:
+        """The lake on object storage (INC_LAKE_URL), or None for the lake under the data directory."""
+        if not self.lake_url:
+            return None
+        try:
+            return ObjectStore.from_url(self.lake_url, self.s3_endpoint_url)
+        except LakeUrlError as error:
+            raise SettingError(str(error)) from None
+
+    def lake(self) -> Lake:
+        """The lake these settings land in: under the data directory, or on object storage staged there."""
+        return Lake(self.root, self.object_store())
 
     @property
     def state_dir(self) -> Path:
@@ -392,5 +412,7 @@ def _resources_from_env() -> dict:
             warehouse_spill_dir=_env("INC_WAREHOUSE_SPILL_DIR", ""),
             site_timezones=_env("INC_SITE_TIMEZONES", ""),
             stat_ranges=stat_ranges_from_env(),
+            lake_url=_env("INC_LAKE_URL", ""),
+            s3_endpoint_url=_env("INC_S3_ENDPOINT_URL", ""),
         ),
     }

@@ -16,6 +16,7 @@ Credentials come only from the standard AWS_* environment variables (pyarrow rea
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -127,6 +128,32 @@ class ObjectStore:
     def row_count(self, key: str) -> int:
         with self.filesystem.open_input_file(key) as handle:
             return pq.ParquetFile(handle).metadata.num_rows
+
+    def mirror(self, area: str, local_dir: Path) -> int:
+        """Make `local_dir` hold exactly the store's partitions of `area`: download a partition the local copy
+        lacks or holds in another version (size or modification time), remove one the store no longer has.
+        Returns how many were downloaded. The warehouse build reads this copy: DuckDB reads local Parquet with
+        no extension, whereas reading s3:// needs httpfs, which cannot be downloaded at run time."""
+        prefix = self.key(area) + "/"
+        selector = pafs.FileSelector(self.key(area), allow_not_found=True, recursive=True)
+        stored = {
+            info.path.removeprefix(prefix): info
+            for info in self.filesystem.get_file_info(selector)
+            if info.type == pafs.FileType.File and info.base_name == PART_FILE
+        }
+        downloaded = 0
+        for relative, info in stored.items():
+            local = local_dir / relative
+            mtime_ns = info.mtime_ns
+            if local.exists() and local.stat().st_size == info.size and local.stat().st_mtime_ns == mtime_ns:
+                continue
+            self.fetch(info.path, local)
+            os.utime(local, ns=(mtime_ns, mtime_ns))
+            downloaded += 1
+        for local in local_dir.glob(f"*/date=*/{PART_FILE}") if local_dir.is_dir() else ():
+            if local.relative_to(local_dir).as_posix() not in stored:
+                local.unlink()
+        return downloaded
 
     def temporary_keys(self) -> list[str]:
         """Temporary keys left by a process that stopped between upload and move."""

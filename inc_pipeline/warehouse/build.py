@@ -29,6 +29,7 @@ from filelock import FileLock
 from inc_pipeline import clock
 from inc_pipeline.crash import crash_point
 from inc_pipeline.landing.lake import Lake
+from inc_pipeline.landing.object_store import ObjectStore
 
 from . import incremental
 from .checks import ReconciliationResult, TestResult, reconcile, run_tests
@@ -95,6 +96,7 @@ def build_warehouse(
     changed_dates: Iterable[date] | None = None,
     limits: BuildLimits | None = None,
     timezones: SiteTimezones | None = None,
+    store: ObjectStore | None = None,
 ) -> BuildResult:
     """Build, test and atomically publish `<data_dir>/warehouse.duckdb` from `<data_dir>/lake`.
 
@@ -108,7 +110,8 @@ def build_warehouse(
     warehouse. `limits`: DuckDB's memory limit and spill directory (limits.py; default 2 GiB, spilling under
     `<data_dir>/.build/spill`). `timezones`: the account's and the sites' zones the marts' local dates and hours
     are read in (timezones.py; default UTC for all); an incremental build under zones other than the published
-    warehouse's recomputes every day.
+    warehouse's recomputes every day. `store`: the lake on object storage (INC_LAKE_URL); its partitions are
+    first mirrored into `<data_dir>/lake` (only those that changed are downloaded), which the build then reads.
     """
     started = time.monotonic()
     limits = limits or BuildLimits()
@@ -117,6 +120,8 @@ def build_warehouse(
     build_dir.mkdir(parents=True, exist_ok=True)
     published = data_dir / PUBLISHED_NAME
     with FileLock(str(build_dir / "warehouse.lock")):
+        if store is not None:
+            store.mirror("lake", data_dir / "lake")
         try:
             version, usable = published_version(published) + 1, published.exists()
         except duckdb.Error as unreadable:

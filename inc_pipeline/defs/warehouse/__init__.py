@@ -122,6 +122,7 @@ def warehouse_assets(graph: ModelGraph | None = None, account: Account = SINGLE)
                 changed_dates=changed_dates(context.run.tags, today=run_started_at(context).date()),
                 limits=settings.build_limits(),
                 timezones=settings.timezones(TIMEZONE),
+                store=settings.object_store(),
             )
         except BuildFailed as failed:
             context.log.error(str(failed))
