@@ -100,7 +100,10 @@ def test_a_half_uploaded_temporary_object_is_never_read_and_is_swept(tmp_path, s
 
 
 @pytest.mark.slow
-def test_server_restarted_in_the_middle_of_a_landing_loses_nothing(tmp_path, s3_server, s3_bucket, monkeypatch):
+@pytest.mark.parametrize("stopped", ["before_the_upload", "between_upload_and_move"])
+def test_server_restarted_in_the_middle_of_a_landing_loses_nothing(
+    tmp_path, s3_server, s3_bucket, monkeypatch, stopped
+):
     store = _store(s3_server, s3_bucket)
     lake = Lake(tmp_path / "staging", store)
     old = {day: _frame(0, 2, day) for day in DAYS}
@@ -108,13 +111,15 @@ def test_server_restarted_in_the_middle_of_a_landing_loses_nothing(tmp_path, s3_
     _land(lake, old)
     real_copy, uploads = pafs.copy_files, []
 
-    def upload_then_server_stops(source, destination, **kwargs):
-        real_copy(source, destination, **kwargs)
+    def server_stops_at_the_second_day(source, destination, **kwargs):
         uploads.append(destination)
-        if len(uploads) == 2:  # the second day's file is uploaded to its temporary key, not yet moved in
+        if len(uploads) == 2 and stopped == "before_the_upload":
+            s3_server.stop()
+        real_copy(source, destination, **kwargs)
+        if len(uploads) == 2:  # uploaded to its temporary key, not yet moved over the final one
             s3_server.stop()
 
-    monkeypatch.setattr(pafs, "copy_files", upload_then_server_stops)
+    monkeypatch.setattr(pafs, "copy_files", server_stops_at_the_second_day)
     with pytest.raises(LakeError, match="cannot publish .*date=2026-11-20/part-0.parquet to object storage"):
         _land(lake, new)
     monkeypatch.undo()
@@ -125,14 +130,15 @@ def test_server_restarted_in_the_middle_of_a_landing_loses_nothing(tmp_path, s3_
     pd.testing.assert_frame_equal(lake.read("device_ap_info", [DAYS[0]]), new[DAYS[0]])
     for day in DAYS[1:]:
         pd.testing.assert_frame_equal(lake.read("device_ap_info", [day]), old[day])
-    assert len(store.temporary_keys()) == 1  # the uploaded, never-moved temporary object, which no reader lists
+    left = 1 if stopped == "between_upload_and_move" else 0  # an uploaded, never-moved object no reader lists
+    assert len(store.temporary_keys()) == left
     assert _land(lake, new) == {day: 4 for day in DAYS}  # the rerun lands everything
     after_rerun = {key: _object_digest(s3_server, s3_bucket, key) for key in s3_server.keys(s3_bucket)}
     _land(lake, new)  # and again: idempotent, byte for byte
     assert {key: _object_digest(s3_server, s3_bucket, key) for key in s3_server.keys(s3_bucket)} == after_rerun
     for day in DAYS:
         pd.testing.assert_frame_equal(lake.read("device_ap_info", [day]), new[day])
-    assert store.sweep_temporary() == 1
+    assert store.sweep_temporary() == left
 
 
 @pytest.mark.parametrize(
