@@ -187,7 +187,7 @@ class PipelineSettings(ConfigurableResource):
         if account.name is None:
             return self
         fields = {name: getattr(self, name) for name in PipelineSettings.model_fields}
-        lake_url = f"{self.lake_url.rstrip('/')}/accounts/{account.name}" if self.lake_url else ""
+        lake_url = account_lake_url(self.lake_url, account)
         return PipelineSettings(**{**fields, "data_dir": str(account.data_dir(self.root)), "lake_url": lake_url,
                                    "sites": account.value("INC_SITES"), "account": account.name})  # fmt: skip
 
@@ -345,6 +345,22 @@ def build_limits_from_env() -> BuildLimits:
     """INC_WAREHOUSE_MEMORY_LIMIT and INC_WAREHOUSE_SPILL_DIR, checked (the run's preflight)."""
     return build_limits(os.environ.get("INC_WAREHOUSE_MEMORY_LIMIT", "").strip(),
                         os.environ.get("INC_WAREHOUSE_SPILL_DIR", "").strip())  # fmt: skip
+
+
+def account_lake_url(lake_url: str, account: Account) -> str:
+    """An account's lake on object storage: `<INC_LAKE_URL>/accounts/<name>`, as its directory is under INC_DATA_DIR."""
+    if not lake_url or account.name is None:
+        return lake_url
+    return f"{lake_url.rstrip('/')}/accounts/{account.name}"
+
+
+def lake_from_env(account_root: Path, account: Account) -> Lake:
+    """The account's lake where the environment puts it: under `account_root` (its data directory), or on object
+    storage (INC_LAKE_URL, INC_S3_ENDPOINT_URL) staged there; a bad URL is a one-line SettingError."""
+    lake_url = account_lake_url(_env("INC_LAKE_URL", ""), account)
+    settings = PipelineSettings(data_dir=str(account_root), lake_url=lake_url,
+                                s3_endpoint_url=_env("INC_S3_ENDPOINT_URL", ""))  # fmt: skip
+    return settings.lake()
 
 
 def data_dir_from_env() -> Path:

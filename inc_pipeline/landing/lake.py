@@ -101,11 +101,11 @@ class Lake:
         temporary = path.with_name(f".{PART_FILE}.{uuid.uuid4().hex}.tmp")
         try:
             pq.write_table(pyarrow.Table.from_pandas(frame, preserve_index=False), temporary, compression=COMPRESSION)
+            if self.store is not None:
+                self.store.publish(temporary, self.store.partition_key("quarantine", table, day))
             publish(temporary, path)
         finally:
             temporary.unlink(missing_ok=True)
-        if self.store is not None:
-            self.store.publish(path, self.store.partition_key("quarantine", table, day))
         return path
 
     def partitions(self, table: str) -> list[date]:

@@ -154,9 +154,9 @@ class PartitionWriter:
                     self._stage_old(day, part.path)
                     kept = self.units.merge(day, part.temporary, part.path, self.schema, part.rewrite)
                     self.rows[day] = self.rows[day] if kept is None else kept
+                if self.store is not None:  # first: the staging copy changes only once the store holds the file
+                    self.store.publish(part.temporary, self._store_key(day))
                 publish(part.temporary, part.path)
-                if self.store is not None:
-                    self.store.publish(part.path, self._store_key(day))
         except BaseException:
             self.abort()
             raise

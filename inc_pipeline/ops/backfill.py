@@ -15,7 +15,7 @@ from datetime import date
 from inc_pipeline.accounts import SINGLE, Account, account_named, accounts_from_env
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 from inc_pipeline.days import day_range, newest_first_chunks, runs_text
-from inc_pipeline.defs.resources import default_rate_from_env, wall_hours_from_env
+from inc_pipeline.defs.resources import default_rate_from_env, lake_from_env, wall_hours_from_env
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.budget import backfill_days_per_run
 from inc_pipeline.landing.lake import Lake
@@ -70,7 +70,7 @@ def _backfill_account(start, end, select, days_per_run, every_run, parallel, log
         raise UserError(f"--select {select!r} has no window endpoint: a backfill fills days; use `inc-pipeline "
                         "run` for snapshots")  # fmt: skip
     said = f"account {account.name}: " if account.name else ""
-    lake = Lake(account.data_dir(data_dir()))
+    lake = lake_from_env(account.data_dir(data_dir()), account)
     size = days_per_run or backfill_days_per_run(
         [ENDPOINTS_BY_ID[e] for e in endpoints], targets_for(None, account=account), end,
         default_rate=default_rate_from_env(), wall_hours=wall_hours_from_env(),

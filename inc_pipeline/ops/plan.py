@@ -10,7 +10,12 @@ from inc_pipeline.accounts import SINGLE, Account, account_named, accounts_from_
 from inc_pipeline.catalog import ENDPOINTS, Endpoint, Pagination, Scope
 from inc_pipeline.catalog.ranges import parse_stat_ranges
 from inc_pipeline.days import day_range, newest_first_chunks, runs_text
-from inc_pipeline.defs.resources import default_rate_from_env, stat_ranges_from_env, wall_hours_from_env
+from inc_pipeline.defs.resources import (
+    default_rate_from_env,
+    lake_from_env,
+    stat_ranges_from_env,
+    wall_hours_from_env,
+)
 from inc_pipeline.extract.budget import (
     SNAPSHOT_RUNS,
     backfill_days_per_run,
@@ -20,7 +25,6 @@ from inc_pipeline.extract.budget import (
 )
 from inc_pipeline.extract.plan import Target, Targets, plan_range_requests, plan_requests
 from inc_pipeline.extract.targets import load_targets
-from inc_pipeline.landing.lake import Lake
 
 from .instance import data_dir
 from .run import check_range
@@ -55,7 +59,7 @@ def targets_for(sites: int | None, devices: int | None = None, account: Account 
     controller, and the rest of `devices` (default: one a site) switches and cloud APs in turn, as real accounts
     mix them."""
     if sites is None:
-        targets = load_targets(Lake(account.data_dir(data_dir())), user="plan")
+        targets = load_targets(lake_from_env(account.data_dir(data_dir()), account), user="plan")
         if targets.sites:
             return targets
         sites = 1

@@ -18,12 +18,12 @@ from inc_pipeline.accounts import account_named
 from inc_pipeline.catalog import ENDPOINTS_BY_ID, Endpoint
 from inc_pipeline.client import Page, records_of
 from inc_pipeline.days import contiguous_runs, day_range, runs_text
+from inc_pipeline.defs.resources import lake_from_env
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.plan import Request, Targets, plan_requests
 from inc_pipeline.extract.run import LandingOptions, land_pages
 from inc_pipeline.extract.targets import load_targets
 from inc_pipeline.landing.archive import Archive
-from inc_pipeline.landing.lake import Lake
 from inc_pipeline.landing.privacy import DEFAULT_POLICY
 
 from .instance import data_dir
@@ -41,7 +41,7 @@ def replay_range(table: str, start: date, end: date, *, rebuild: bool = True, ac
     days = day_range(start, end)
     owner = account_named(account)
     root = owner.data_dir(data_dir())
-    archive, lake = Archive(root), Lake(root)
+    archive, lake = Archive(root), lake_from_env(root, owner)
     missing = [d for d in days if not any(archive.directory(table, d).glob("request-*.json.gz"))]
     if missing:  # refuse before landing anything: a replay is all or nothing
         why = " (personal data is never archived)" if endpoint.personal_fields else ""

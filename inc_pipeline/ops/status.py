@@ -20,7 +20,7 @@ from inc_pipeline.catalog import ENDPOINTS, TABLES, Endpoint
 from inc_pipeline.client import QuotaLedger
 from inc_pipeline.clock import ApiClock
 from inc_pipeline.days import runs_text
-from inc_pipeline.defs.resources import quota_timezone_from_env, time_scale_from_env
+from inc_pipeline.defs.resources import lake_from_env, quota_timezone_from_env, time_scale_from_env
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.failed_units import FailedUnitsLedger
 from inc_pipeline.landing.lake import Lake
@@ -192,7 +192,7 @@ def print_status(account: str | None = None) -> int:
 
 
 def _print_account(root: Path, account: Account) -> int:
-    lake = Lake(root)
+    lake = lake_from_env(root, account)
     warehouse, info = warehouse_line(root)
     print(f"data dir: {root}")
     if info:

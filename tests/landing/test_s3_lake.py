@@ -126,7 +126,10 @@ def test_server_restarted_in_the_middle_of_a_landing_loses_nothing(
     s3_server.start()  # same port, same objects
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
         monkeypatch.setenv(name, value)
-    # each partition is a whole file: the first day the new one, the others still the old one
+    # each partition is a whole file: the first day the new one, the others still the old one; so is the staging
+    # copy, which what resumes a retried run reads (defs/resume.py): a day the store lacks must not look landed
+    staged = {day: pd.read_parquet(lake.partition_path("device_ap_info", day)) for day in DAYS}
+    assert [len(staged[day]) for day in DAYS] == [4, 2, 2]
     pd.testing.assert_frame_equal(lake.read("device_ap_info", [DAYS[0]]), new[DAYS[0]])
     for day in DAYS[1:]:
         pd.testing.assert_frame_equal(lake.read("device_ap_info", [day]), old[day])

@@ -32,12 +32,11 @@ from inc_pipeline import clock
 from inc_pipeline.accounts import SINGLE, Account
 from inc_pipeline.catalog import ENDPOINTS, ENDPOINTS_BY_ID
 from inc_pipeline.defs.partitions import START_DATE, TIMEZONE, range_tags
-from inc_pipeline.defs.resources import data_dir_from_env, lookback_days_from_env
+from inc_pipeline.defs.resources import data_dir_from_env, lake_from_env, lookback_days_from_env
 from inc_pipeline.defs.warehouse import model_keys
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.budget import SNAPSHOT_RUNS, asked_at_tick, snapshot_runs_per_day
 from inc_pipeline.extract.targets import load_targets
-from inc_pipeline.landing.lake import Lake
 
 RETRY_TAGS = {"dagster/max_retries": "2", "dagster/retry_strategy": "FROM_FAILURE"}
 ACCOUNT_TAG = "inc/account"  # on every run of a named account's (ops/run.py reads it back)
@@ -130,7 +129,7 @@ def schedule_definitions(account: Account = SINGLE) -> Definitions:
         them as `inc-pipeline plan` says its quota covers for the account's devices (snapshot_runs_per_day): four
         for up to 25 devices, one (rotating) for more than 50; the other ticks leave it out rather than defer it."""
         tick = context.scheduled_execution_time.hour // (24 // SNAPSHOT_RUNS)
-        targets = load_targets(Lake(account.data_dir(data_dir_from_env())), user="schedule")
+        targets = load_targets(lake_from_env(account.data_dir(data_dir_from_env()), account), user="schedule")
         left_out = {e for e in SNAPSHOTS
                     if not asked_at_tick(snapshot_runs_per_day(ENDPOINTS_BY_ID[e], targets), tick)}  # fmt: skip
         selection = keys(*(endpoint_id for endpoint_id in SNAPSHOTS if endpoint_id not in left_out))
