@@ -357,9 +357,9 @@ def account_lake_url(lake_url: str, account: Account) -> str:
 def lake_from_env(account_root: Path, account: Account) -> Lake:
     """The account's lake where the environment puts it: under `account_root` (its data directory), or on object
     storage (INC_LAKE_URL, INC_S3_ENDPOINT_URL) staged there; a bad URL is a one-line SettingError."""
-    lake_url = account_lake_url(_env("INC_LAKE_URL", ""), account)
+    lake_url = account_lake_url(os.environ.get("INC_LAKE_URL", ""), account)
     settings = PipelineSettings(data_dir=str(account_root), lake_url=lake_url,
-                                s3_endpoint_url=_env("INC_S3_ENDPOINT_URL", ""))  # fmt: skip
+                                s3_endpoint_url=os.environ.get("INC_S3_ENDPOINT_URL", ""))  # fmt: skip
     return settings.lake()
 
 

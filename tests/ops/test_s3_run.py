@@ -3,6 +3,7 @@ server on loopback): the partitions land in the bucket, and the marts equal a ru
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 
 import pytest
@@ -23,7 +24,7 @@ def _without_stamps(frames: dict) -> dict:
             frames.items()}  # fmt: skip
 
 
-def test_a_run_with_the_lake_on_s3_lands_there_and_builds_the_same_marts(sim_config, tmp_path, monkeypatch,
+def test_a_run_with_the_lake_on_s3_lands_there_and_builds_the_same_marts(sim_config, tmp_path, monkeypatch, capsys,
                                                                         s3_server, s3_bucket):  # fmt: skip
     with SimulatorServer(replace(sim_config, enforce_limits=False)) as sim:
         point_at(sim, tmp_path / "local", monkeypatch)
@@ -33,11 +34,18 @@ def test_a_run_with_the_lake_on_s3_lands_there_and_builds_the_same_marts(sim_con
                  INC_S3_ENDPOINT_URL=s3_server.endpoint_url)  # fmt: skip
         assert main(["run", *DAY]) == 0
         remote = marts(tmp_path / "remote")
+        shutil.rmtree(tmp_path / "remote" / "lake")  # the staging copy gone: status reads the bucket
+        capsys.readouterr()
+        code = main(["status"])
+        status = capsys.readouterr()
+        assert code == 0, status.err + status.out
+        status = status.out
     stored = [key for key in s3_server.keys(s3_bucket) if key.endswith(".parquet")]
     local_files = sorted(p.relative_to(tmp_path / "local").as_posix()
                          for p in (tmp_path / "local" / "lake").rglob("part-0.parquet"))  # fmt: skip
     assert sorted(key.removeprefix("inc/") for key in stored) == local_files
     assert not [key for key in s3_server.keys(s3_bucket) if key.endswith(".tmp")]
+    assert f"history_day_client_count               {LAST}..{LAST}    1 days" in status
     assert _without_stamps(remote).keys() == _without_stamps(local).keys()
     for name, frame in _without_stamps(local).items():
         assert len(frame) > 0 or name not in ("guest_daily", "vendor_daily"), name
