@@ -11,7 +11,7 @@ import pytest
 from inc_pipeline.landing.object_store import ObjectStore
 from inc_pipeline.warehouse import build_warehouse
 
-from .conftest import DAYS, land_day
+from .conftest import DAYS, land, land_day
 from .test_incremental import relanded_day_one
 
 LABEL = "http://127.0.0.1:8000"
@@ -38,6 +38,10 @@ def upload_lake(store: ObjectStore, lake_dir) -> int:
 @pytest.mark.slow
 def test_a_warehouse_built_from_s3_equals_one_built_from_local_disk(data_dir, tmp_path, s3_server, s3_bucket):
     store = ObjectStore.from_url(f"s3://{s3_bucket}/acme", s3_server.endpoint_url)
+    land(data_dir / "lake", "history_clients", DAYS[0], [  # read by a staging view
+        {"dev_sn": "sn-1", "clientMAC": "hash-1", "onLineDate": f"{DAYS[0]} 09:00:00",
+         "offLineDate": f"{DAYS[0]} 10:00:00", "onlineTime": 3600, "macAddr": "aa:bb"},
+    ])  # fmt: skip
     uploaded = upload_lake(store, data_dir / "lake")
     remote_dir = tmp_path / "remote"  # another machine: nothing of the lake on its disk
     result = build_warehouse(remote_dir, source_label=LABEL, store=store)
@@ -45,6 +49,7 @@ def test_a_warehouse_built_from_s3_equals_one_built_from_local_disk(data_dir, tm
     assert result.blocking_failures == []
     local, remote = models(data_dir), models(remote_dir)
     assert remote == local and len(remote["marts.auth_sessions"]) == 2 * 2 * 2
+    assert len(remote["staging.stg_history_clients"]) == 1
     assert sorted(p.relative_to(remote_dir / "lake") for p in (remote_dir / "lake").rglob("*.parquet")) == sorted(
         p.relative_to(data_dir / "lake") for p in (data_dir / "lake").rglob("*.parquet")
     )
