@@ -4,11 +4,13 @@ server on loopback): the partitions land in the bucket, and the marts equal a ru
 from __future__ import annotations
 
 import shutil
+import uuid
 from dataclasses import replace
 
 import pytest
 
 from inc_pipeline.cli import main
+from inc_pipeline.defs.resources import PipelineSettings, SettingError
 from inc_pipeline.simulator import SimulatorServer
 
 from .conftest import LAST, SNAPSHOT_STAMPS, marts, point_at
@@ -26,6 +28,8 @@ def _without_stamps(frames: dict) -> dict:
 
 def test_a_run_with_the_lake_on_s3_lands_there_and_builds_the_same_marts(sim_config, tmp_path, monkeypatch, capsys,
                                                                         s3_server, s3_bucket):  # fmt: skip
+    secret = f"aws-secret-{uuid.uuid4().hex}"  # moto takes any; it must be nowhere the run writes or prints
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
     with SimulatorServer(replace(sim_config, enforce_limits=False)) as sim:
         point_at(sim, tmp_path / "local", monkeypatch)
         assert main(["run", *DAY]) == 0
@@ -40,6 +44,9 @@ def test_a_run_with_the_lake_on_s3_lands_there_and_builds_the_same_marts(sim_con
         status = capsys.readouterr()
         assert code == 0, status.err + status.out
         status = status.out
+    printed = capsys.readouterr()
+    assert secret not in printed.out + printed.err + status
+    assert not [path for path in tmp_path.rglob("*") if path.is_file() and secret.encode() in path.read_bytes()]
     stored = [key for key in s3_server.keys(s3_bucket) if key.endswith(".parquet")]
     local_files = sorted(p.relative_to(tmp_path / "local").as_posix()
                          for p in (tmp_path / "local" / "lake").rglob("part-0.parquet"))  # fmt: skip
@@ -59,3 +66,11 @@ def test_a_bad_lake_url_stops_the_run_in_one_line(sim_config, tmp_path, monkeypa
     err = capsys.readouterr().err
     assert "INC_LAKE_URL='bucket/prefix' is not an s3://bucket/prefix location" in err
     assert not (tmp_path / "data" / "lake").exists()
+
+
+def test_a_bad_endpoint_url_is_a_setting_error_in_one_line():
+    settings = PipelineSettings(data_dir="data", lake_url="s3://bucket/inc", s3_endpoint_url="127.0.0.1:9000")
+    line = r"^INC_S3_ENDPOINT_URL='127.0.0.1:9000' is not an http\(s\)://host"
+    with pytest.raises(SettingError, match=line) as error:
+        settings.ensure_usable()
+    assert "\n" not in str(error.value)
