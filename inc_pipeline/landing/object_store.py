@@ -94,13 +94,16 @@ class ObjectStore:
 
     def fetch(self, key: str, local_file: Path) -> bool:
         """Download `key` to `local_file` (whole, through a temporary file); False when there is no such object."""
-        if not self.exists(key):
-            return False
-        local_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = local_file.with_name(f".{local_file.name}.{uuid.uuid4().hex}.tmp")
         try:
+            if not self.exists(key):
+                return False
+            local_file.parent.mkdir(parents=True, exist_ok=True)
             pafs.copy_files(key, str(temporary), source_filesystem=self.filesystem)
             temporary.replace(local_file)
+        except (OSError, pyarrow.ArrowException) as error:
+            raise LakeError(f"cannot read {key} from object storage ({_first_line(error)}): nothing was "
+                            "replaced; rerun once the store answers") from None  # fmt: skip
         finally:
             temporary.unlink(missing_ok=True)
         return True
@@ -123,7 +126,7 @@ class ObjectStore:
         try:
             return pq.read_table(key, filesystem=self.filesystem)
         except (OSError, pyarrow.ArrowException) as error:
-            raise LakeError(f"s3://{key} is not readable Parquet ({_first_line(error)})") from None
+            raise LakeError(f"cannot read s3://{key} ({_first_line(error)})") from None
 
     def row_count(self, key: str) -> int:
         with self.filesystem.open_input_file(key) as handle:
