@@ -64,6 +64,11 @@ class Account:
     def label(self) -> str:
         return self.name or "default"
 
+    @property
+    def said(self) -> str:
+        """What a command's line says first about the account it is for: nothing for the single account."""
+        return f"account {self.name}: " if self.name else ""
+
 
 SINGLE = Account(None)
 
@@ -87,6 +92,11 @@ def accounts_from_env() -> tuple[Account, ...]:
 
 def is_multi_account() -> bool:
     return accounts_from_env() != (SINGLE,)
+
+
+def chosen_accounts(name: str | None) -> list[Account]:
+    """The accounts a command works on: the one `--account` names, else every configured account in turn."""
+    return [account_named(name)] if name else list(accounts_from_env())
 
 
 def account_named(name: str | None) -> Account:

@@ -137,8 +137,9 @@ def _run_group(context: AssetExecutionContext, chosen: list[Endpoint], inc_api, 
     lake, today = settings.lake(), now.date()
     landed_days = days or [today]  # a window endpoint's days, a snapshot's the run's
     stop, logs, tasks = threading.Event(), {}, {}
+    keys = {endpoint.id: endpoint_key(endpoint.id, account) for endpoint in chosen}
     for endpoint in chosen:
-        key = endpoint_key(endpoint.id, account)
+        key = keys[endpoint.id]
         landed_by = landed_earlier_in_this_run(context, endpoint, key) or landed_by_unfinished_attempt(
             context, endpoint, key, lake, today
         )
@@ -160,7 +161,7 @@ def _run_group(context: AssetExecutionContext, chosen: list[Endpoint], inc_api, 
             context.log.error(_failure_line(finished.name, finished.error))
             continue
         endpoint = by_id[finished.name]
-        yield from _recorded(endpoint, endpoint_key(endpoint.id, account), finished.result, lake, landed_days)
+        yield from _recorded(endpoint, keys[endpoint.id], finished.result, lake, landed_days)
     if failures:
         raise _group_failure(failures)
 

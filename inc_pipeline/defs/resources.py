@@ -77,12 +77,9 @@ class IncApiResource(ConfigurableResource):
             return self
         base_url = account.value("INC_API_BASE_URL", VENDOR_BASE_URL)
         kind = SimulatedIncApiResource if base_url == SIMULATOR else IncApiResource
-        return kind(**{**self._fields(), "base_url": base_url, "api_key": account.value("INC_API_KEY"),
+        return kind(**{**_fields_of(self), "base_url": base_url, "api_key": account.value("INC_API_KEY"),
                        "user": account.value("INC_API_USER"), "key_setting": account.setting("INC_API_KEY"),
                        "user_setting": account.setting("INC_API_USER")})  # fmt: skip
-
-    def _fields(self) -> dict:
-        return {name: getattr(self, name) for name in IncApiResource.model_fields}
 
     def _client_of(self, base_url: str, api_key: str, state_dir: Path) -> IncClient:
         if not api_key:
@@ -163,19 +160,16 @@ class PipelineSettings(ConfigurableResource):
     warehouse_memory_limit: str = DEFAULT_MEMORY_LIMIT  # INC_WAREHOUSE_MEMORY_LIMIT: DuckDB's, for a build
     warehouse_spill_dir: str = ""  # INC_WAREHOUSE_SPILL_DIR: where a build spills past it (default: its own dir)
     unusable: str = ""  # a setting's one-line error, when the environment held one the pipeline cannot use
+    site_timezones: str = ""  # INC_SITE_TIMEZONES: siteId=Zone pairs; other sites take INC_TIMEZONE's
+    stat_ranges: str = ""  # INC_STAT_RANGES: which ranges the per-day aggregates are also asked over ("": all)
+    lake_url: str = ""  # INC_LAKE_URL: s3://bucket/prefix for the lake and quarantine ("": under data_dir)
+    s3_endpoint_url: str = ""  # INC_S3_ENDPOINT_URL: an S3-compatible server's http(s)://host:port ("": AWS)
 
     def ensure_usable(self) -> None:
         """Refuse to run on settings the environment got wrong, with the setting's own line."""
         if self.unusable:
             raise SettingError(self.unusable)
         self.object_store()  # INC_LAKE_URL / INC_S3_ENDPOINT_URL checked before anything lands
-
-    site_timezones: str = ""  # INC_SITE_TIMEZONES: siteId=Zone pairs; other sites take INC_TIMEZONE's
-    stat_ranges: str = ""  # INC_STAT_RANGES: which ranges the per-day aggregates are also asked over ("": all)
-    lake_url: str = ""  # INC_LAKE_URL: s3://bucket/prefix for the lake and quarantine ("": under data_dir)
-    s3_endpoint_url: str = ""  # INC_S3_ENDPOINT_URL: an S3-compatible server's http(s)://host:port ("": AWS)
-
-    account: str = ""  # the account these settings are for ("" the single account): set by `for_account`
 
     @property
     def root(self) -> Path:
@@ -186,10 +180,9 @@ class PipelineSettings(ConfigurableResource):
         allow-list (`INC_SITES__NORTH`); the single account's are these."""
         if account.name is None:
             return self
-        fields = {name: getattr(self, name) for name in PipelineSettings.model_fields}
-        lake_url = account_lake_url(self.lake_url, account)
-        return PipelineSettings(**{**fields, "data_dir": str(account.data_dir(self.root)), "lake_url": lake_url,
-                                   "sites": account.value("INC_SITES"), "account": account.name})  # fmt: skip
+        return PipelineSettings(**{**_fields_of(self), "data_dir": str(account.data_dir(self.root)),
+                                   "lake_url": account_lake_url(self.lake_url, account),
+                                   "sites": account.value("INC_SITES")})  # fmt: skip
 
     def object_store(self) -> ObjectStore | None:
         """The lake on object storage (INC_LAKE_URL), or None for the lake under the data directory."""
@@ -226,10 +219,7 @@ class PipelineSettings(ConfigurableResource):
 
     def stat_range_kinds(self) -> tuple[StatRange, ...]:
         """The ranges (INC_STAT_RANGES) peaks, top/bottom and the report summary are also asked over."""
-        try:
-            return parse_stat_ranges(self.stat_ranges)
-        except ValueError as error:
-            raise SettingError(str(error)) from None
+        return stat_range_kinds(self.stat_ranges)
 
     def timezones(self, account: str) -> SiteTimezones:
         """The zones the marts' local dates and hours are read in: `account` (INC_TIMEZONE) and the sites' own."""
@@ -240,6 +230,11 @@ class PipelineSettings(ConfigurableResource):
         if not self.pii_key:
             raise MissingSettingError("INC_PII_KEY is not set: export a long random secret (see .env.example)")
         return self.pii_key.encode()
+
+
+def _fields_of(resource: ConfigurableResource) -> dict:
+    """A resource's configured values, to build its copy for one account (`for_account`)."""
+    return {name: getattr(resource, name) for name in type(resource).model_fields}
 
 
 def _env(name: str, default):
@@ -289,11 +284,21 @@ def lookback_days_from_env() -> int:
 def stat_ranges_from_env() -> str:
     """INC_STAT_RANGES, checked when the definitions load (a kind it does not know is one line)."""
     text = os.environ.get("INC_STAT_RANGES", "").strip()
+    stat_range_kinds(text)
+    return text
+
+
+def stat_range_kinds(text: str) -> tuple[StatRange, ...]:
+    """The ranges INC_STAT_RANGES's `text` names; one it does not know is a one-line SettingError."""
     try:
-        parse_stat_ranges(text)
+        return parse_stat_ranges(text)
     except ValueError as error:
         raise SettingError(str(error)) from None
-    return text
+
+
+def stat_range_kinds_from_env() -> tuple[StatRange, ...]:
+    """The ranges INC_STAT_RANGES names (`plan`'s reading of the setting the resources read)."""
+    return stat_range_kinds(os.environ.get("INC_STAT_RANGES", ""))
 
 
 def wall_hours_from_env() -> float:

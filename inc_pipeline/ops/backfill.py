@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from inc_pipeline.accounts import SINGLE, Account, account_named, accounts_from_env
+from inc_pipeline.accounts import SINGLE, Account, chosen_accounts
 from inc_pipeline.catalog import ENDPOINTS_BY_ID
 from inc_pipeline.days import day_range, newest_first_chunks, runs_text
 from inc_pipeline.defs.resources import default_rate_from_env, lake_from_env, wall_hours_from_env
@@ -47,9 +47,8 @@ def backfill(start: date, end: date, *, select: str | None = None, days_per_run:
     With several accounts, each account's (or `account`'s) missing days, account after account: each lake is its
     own progress record."""
     check_range(start, end)
-    accounts = [account_named(account)] if account else list(accounts_from_env())
     worst, failed = 0, []
-    for each in accounts:
+    for each in chosen_accounts(account):
         try:
             worst = max(worst, _backfill_account(start, end, select, days_per_run, every_run, parallel, log_level,
                                                  each))  # fmt: skip
@@ -69,7 +68,7 @@ def _backfill_account(start, end, select, days_per_run, every_run, parallel, log
     if not endpoints:
         raise UserError(f"--select {select!r} has no window endpoint: a backfill fills days; use `inc-pipeline "
                         "run` for snapshots")  # fmt: skip
-    said = f"account {account.name}: " if account.name else ""
+    said = account.said
     lake = lake_from_env(account.data_dir(data_dir()), account)
     size = days_per_run or backfill_days_per_run(
         [ENDPOINTS_BY_ID[e] for e in endpoints], targets_for(None, account=account), end,

@@ -6,14 +6,13 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from inc_pipeline.accounts import SINGLE, Account, account_named, accounts_from_env
+from inc_pipeline.accounts import SINGLE, Account, chosen_accounts
 from inc_pipeline.catalog import ENDPOINTS, Endpoint, Pagination, Scope
-from inc_pipeline.catalog.ranges import parse_stat_ranges
 from inc_pipeline.days import day_range, newest_first_chunks, runs_text
 from inc_pipeline.defs.resources import (
     default_rate_from_env,
     lake_from_env,
-    stat_ranges_from_env,
+    stat_range_kinds_from_env,
     wall_hours_from_env,
 )
 from inc_pipeline.extract.budget import (
@@ -44,7 +43,7 @@ class EndpointPlan:
 def estimate(start: date, end: date, targets: Targets) -> list[EndpointPlan]:
     """Per endpoint: requests (first pages, its ranges' included), time at its rate, and days of quota."""
     days = day_range(start, end)
-    default_rate, kinds, plans = default_rate_from_env(), parse_stat_ranges(stat_ranges_from_env()), []
+    default_rate, kinds, plans = default_rate_from_env(), stat_range_kinds_from_env(), []
     for endpoint in ENDPOINTS:
         ranges = len(plan_range_requests(endpoint, targets, days=days, kinds=kinds))
         count = len(plan_requests(endpoint, targets, days=days)) + ranges
@@ -76,8 +75,7 @@ def print_plan(start: date, end: date, *, sites: int | None = None, devices: int
     key has its own limits and quotas); the time assumes endpoints run in parallel, each at its own limit (their
     pools), and the quotas as the ledger sees them."""
     check_range(start, end)
-    accounts = [account_named(account)] if account else list(accounts_from_env())
-    for n, each in enumerate(accounts):
+    for n, each in enumerate(chosen_accounts(account)):
         if each.name:
             print(f"{chr(10) if n else ''}== account {each.name} ==")
         _print_account_plan(start, end, targets_for(sites, devices, each))
@@ -100,7 +98,7 @@ def _print_account_plan(start: date, end: date, targets: Targets) -> None:
           f"at least {floor:.0f} s with endpoints in parallel, {sum(p.seconds for p in plans):.0f} s one by one; "
           f"quotas stretch it over {max(others)} day(s)")  # fmt: skip
     ranged = [p for p in plans if p.range_requests]
-    kinds = ", ".join(kind.value for kind in parse_stat_ranges(stat_ranges_from_env())) or "none"
+    kinds = ", ".join(kind.value for kind in stat_range_kinds_from_env()) or "none"
     if ranged:
         print(f"ranges ({kinds}; INC_STAT_RANGES): {sum(p.range_requests for p in ranged)} of the requests, "
               + ", ".join(f"{p.endpoint.id} {p.range_requests}" for p in ranged))  # fmt: skip
@@ -124,7 +122,7 @@ def print_fill_order(targets: Targets, start: date, end: date) -> None:
 def print_day_budget(targets: Targets, day: date) -> None:
     """A daily run's calls, wall floor and coverage per endpoint, against the daily wall budget."""
     hours = wall_hours_from_env()
-    kinds = parse_stat_ranges(stat_ranges_from_env())
+    kinds = stat_range_kinds_from_env()
     rows = day_plan(ENDPOINTS, targets, day, default_rate=default_rate_from_env(), wall_hours=hours,
                     stat_ranges=kinds)  # fmt: skip
     print(f"\na day's run (budget {hours:g} h of wall time a day, INC_DAILY_WALL_HOURS):")

@@ -37,7 +37,7 @@ from dagster import (
 )
 
 from inc_pipeline import clock
-from inc_pipeline.accounts import SINGLE, Account, account_named, accounts_from_env
+from inc_pipeline.accounts import SINGLE, Account, account_named, chosen_accounts
 from inc_pipeline.defs.failures import INTERRUPTED
 from inc_pipeline.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags  # noqa: F401 (re-exported)
 from inc_pipeline.defs.run_clock import STARTED_AT_TAG
@@ -110,7 +110,7 @@ def run_range(
     accounts (INC_ACCOUNTS), one run per account (`account`: that one only), one after another: an account that
     fails (a refused key, an unreachable API) is reported in one line and the next still runs."""
     check_range(start, end)
-    accounts = [account_named(account)] if account else list(accounts_from_env())
+    accounts = chosen_accounts(account)
     if len(accounts) == 1:
         try:
             return _run_account(start, end, accounts[0], select, raise_on_error, log_level, parallel)
@@ -132,7 +132,7 @@ def run_range(
 
 def _run_account(start, end, account: Account, select, raise_on_error, log_level, parallel) -> int:
     _preflight(account)
-    said = f"account {account.name}: " if account.name else ""
+    said = account.said
     result = materialize_selection(
         selection_of(select, account),
         tags={**range_tags(start.isoformat(), end.isoformat()), "inc/launched_by": "cli",

@@ -15,11 +15,12 @@ import pyarrow.parquet as pq
 import sqlalchemy.exc
 
 from inc_pipeline import clock
-from inc_pipeline.accounts import SINGLE, Account, account_named, accounts_from_env
+from inc_pipeline.accounts import SINGLE, Account, accounts_from_env, chosen_accounts
 from inc_pipeline.catalog import ENDPOINTS, TABLES, Endpoint
 from inc_pipeline.client import QuotaLedger
 from inc_pipeline.clock import ApiClock
 from inc_pipeline.days import runs_text
+from inc_pipeline.defs.extraction import endpoint_key
 from inc_pipeline.defs.resources import lake_from_env, quota_timezone_from_env, time_scale_from_env
 from inc_pipeline.errors import UserError
 from inc_pipeline.extract.failed_units import FailedUnitsLedger
@@ -133,11 +134,9 @@ def failing_check_lines(instance, account: Account = SINGLE) -> list[str]:
 
 def deferred_lines(instance, account: Account = SINGLE) -> list[str]:
     """Endpoints whose latest materialization was deferred because the daily quota ran out."""
-    from dagster import AssetKey
-
     lines = []
     for endpoint in ENDPOINTS:
-        event = instance.get_latest_materialization_event(AssetKey([*account.key_prefix, endpoint.id]))
+        event = instance.get_latest_materialization_event(endpoint_key(endpoint.id, account))
         metadata = event.asset_materialization.metadata if event and event.asset_materialization else {}
         if "deferred" in metadata:
             until = metadata["deferred_until"].value if "deferred_until" in metadata else "the quota resets"
@@ -179,7 +178,7 @@ def print_status(account: str | None = None) -> int:
     if not top.is_dir():  # a mistyped INC_DATA_DIR would otherwise be created, and reported as never landed
         raise UserError(f"INC_DATA_DIR {top} does not exist: check INC_DATA_DIR, or run `inc-pipeline run` (or "
                         "`inc-pipeline demo`, whose data is in data/demo) first")  # fmt: skip
-    accounts = [account_named(account)] if account else list(accounts_from_env())
+    accounts = chosen_accounts(account)
     if accounts == [SINGLE]:
         return _print_account(top, SINGLE)
     print(f"data dir: {top}")

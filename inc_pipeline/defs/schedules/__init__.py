@@ -31,6 +31,7 @@ from dagster import (
 from inc_pipeline import clock
 from inc_pipeline.accounts import SINGLE, Account
 from inc_pipeline.catalog import ENDPOINTS, ENDPOINTS_BY_ID
+from inc_pipeline.defs.extraction import endpoint_key
 from inc_pipeline.defs.partitions import START_DATE, TIMEZONE, range_tags
 from inc_pipeline.defs.resources import data_dir_from_env, lake_from_env, lookback_days_from_env
 from inc_pipeline.defs.warehouse import model_keys
@@ -85,7 +86,7 @@ def schedule_definitions(account: Account = SINGLE) -> Definitions:
     runs are its own, so one account's failure or spent quota never holds up another's)."""
 
     def keys(*endpoint_ids: str) -> list[AssetKey]:
-        return [AssetKey([*account.key_prefix, endpoint_id]) for endpoint_id in endpoint_ids]
+        return [endpoint_key(endpoint_id, account) for endpoint_id in endpoint_ids]
 
     warehouse = AssetSelection.groups(account.prefixed("warehouse", "_"))
     tags = {**RETRY_TAGS, **({ACCOUNT_TAG: account.name} if account.name else {})}
@@ -165,7 +166,7 @@ def deferred_endpoints(instance, account: Account = SINGLE) -> dict[str, str]:
     """Quota-limited endpoints whose latest materialization was deferred: endpoint id -> when the quota resets."""
     deferred = {}
     for endpoint_id in QUOTA_LIMITED:
-        event = instance.get_latest_materialization_event(AssetKey([*account.key_prefix, endpoint_id]))
+        event = instance.get_latest_materialization_event(endpoint_key(endpoint_id, account))
         metadata = event.asset_materialization.metadata if event and event.asset_materialization else {}
         if "deferred_until" in metadata:
             deferred[endpoint_id] = metadata["deferred_until"].value

@@ -38,6 +38,7 @@ from inc_pipeline import clock
 from inc_pipeline.accounts import SINGLE, Account, accounts_from_env
 from inc_pipeline.catalog import RANGE_TABLES_BY_ID
 from inc_pipeline.days import day_range
+from inc_pipeline.defs.extraction import endpoint_key
 from inc_pipeline.defs.partitions import TIMEZONE
 from inc_pipeline.defs.resources import IncApiResource, PipelineSettings
 from inc_pipeline.defs.run_clock import run_started_at
@@ -71,7 +72,7 @@ def _specs(graph: ModelGraph, account: Account) -> list[AssetSpec]:
         AssetSpec(
             model_key(graph, name, account),
             deps=[model_key(graph, ref, account) for ref in model.refs]
-            + [AssetKey([*account.key_prefix, _landed_by(src)]) for src in model.sources],
+            + [endpoint_key(_landed_by(src), account) for src in model.sources],
             group_name=account.prefixed(GROUP, "_"),
             kinds={"duckdb", "sql"},
             description=(model.sql.splitlines() or [""])[0].removeprefix("-- "),
