@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 
 from .errors import LakeError
 
-PART_FILE = "part-0.parquet"
+PART_FILE = "part-0.parquet"  # a partition's one file, in the local lake and on object storage alike
 
 
 class LakeUrlError(ValueError):
@@ -148,7 +148,8 @@ class ObjectStore:
         for relative, info in stored.items():
             local = local_dir / relative
             mtime_ns = info.mtime_ns
-            if local.exists() and local.stat().st_size == info.size and local.stat().st_mtime_ns == mtime_ns:
+            held = local.stat() if local.exists() else None
+            if held is not None and held.st_size == info.size and held.st_mtime_ns == mtime_ns:
                 continue
             self.fetch(info.path, local)
             os.utime(local, ns=(mtime_ns, mtime_ns))

@@ -21,11 +21,10 @@ from pandas.util import hash_array
 from inc_pipeline.crash import crash_point
 
 from .errors import LakeError
-from .object_store import ObjectStore
+from .object_store import PART_FILE, ObjectStore
 from .rules import COVERAGE_COLUMN
 from .unit_merge import UnitMerge
 
-PART_FILE = "part-0.parquet"
 COMPRESSION = "zstd"
 
 
