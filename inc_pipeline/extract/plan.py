@@ -155,9 +155,7 @@ def plan_requests(
     """Every request `endpoint` needs: for `days` (window endpoints) or for `now` (snapshots)."""
     from inc_pipeline.client import window_params
 
-    base = dict(endpoint.fixed_params)
-    if endpoint.needs_user:
-        base["user"] = targets.user
+    base = _fixed_params(endpoint, targets)
     if endpoint.is_windowed:
         windows = windows_for(endpoint, days, tz)
     else:
@@ -170,6 +168,14 @@ def plan_requests(
             params = {**base, **fields, **timing}
             requests.append(Request(endpoint, params, context, window, partition_date))
     return requests
+
+
+def _fixed_params(endpoint: Endpoint, targets: Targets, replaced: dict | None = None) -> dict:
+    """The fields every request of `endpoint` sends: its fixed ones (some `replaced`) and the account's user."""
+    params = {**endpoint.fixed_params, **(replaced or {})}
+    if endpoint.needs_user:
+        params["user"] = targets.user
+    return params
 
 
 def plan_range_requests(
@@ -190,9 +196,7 @@ def plan_range_requests(
     requests = []
     for span in range_days(days, chosen):
         window = (day_start_ms(span.start), day_start_ms(span.end + timedelta(days=1)))
-        base = {**endpoint.fixed_params, **(endpoint.month_params if span.whole_month else {})}
-        if endpoint.needs_user:
-            base["user"] = targets.user
+        base = _fixed_params(endpoint, targets, endpoint.month_params if span.whole_month else None)
         timing = window_params(endpoint, *window)
         for fields, context in _scoped(endpoint, targets):
             params = {**base, **fields, **timing}
