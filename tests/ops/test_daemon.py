@@ -218,17 +218,20 @@ def _landed_some(instance: DagsterInstance, run_id: str) -> bool:
     return len(instance.get_records_for_run(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION).records) >= 2
 
 
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is `pid` (Linux /proc)."""
-    children = []
+def _processes(field: int, value: int) -> list[int]:
+    """The processes whose /proc stat field after the name (1: the parent's pid, 2: the process group) is `value`."""
+    found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if int(stat.read_text().rsplit(")", 1)[1].split()[field]) == value:
+                found.append(int(stat.parent.name))
         except (OSError, IndexError, ValueError):
             continue
-        if parent == pid:
-            children.append(int(stat.parent.name))
-    return children
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    return _processes(1, pid)
 
 
 def _kill_tree(pid: int) -> None:
@@ -271,15 +274,7 @@ def test_a_run_killed_mid_way_is_reported_failed_and_retried_from_the_failure(de
 
 
 def _group_members(pgid: int) -> list[int]:
-    """The processes of process group `pgid` (Linux /proc)."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == pgid:
-                members.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return members
+    return _processes(2, pgid)
 
 
 UNIT = ROOT / "deploy" / "systemd" / "inc-pipeline-daemon.service"
